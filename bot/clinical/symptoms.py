@@ -1,0 +1,1122 @@
+"""Find symptoms, fever-reducer doses and red flags in an SMS (clinical-anchors §3, §6, §7 R9-R12).
+
+People text the way they talk: "he's been throwing up", "cant breath", "burns when I wee". The
+message is cut into clauses (at sentence ends, commas, "and", "but", ...) so that a negation
+("no cough") or a time ("2 hours ago") only reaches the words near it: "no cough but sore throat"
+reports a sore throat and denies a cough.
+
+Conservative choices (each is tested):
+- A symptom both reported and denied in one message counts as reported.
+- Negation reaches at most five words back within its clause; a list keeps it going ("no chills
+  or sweats"), a comma ends it ("no cough, sore throat" reports the sore throat).
+- Hedges are not denials: "not sure if it's a rash", "can't stop shaking", "hasn't helped".
+- Questions about what might happen ("what if I get chills?", "what should I do if he gets a
+  cough?") report nothing, except red flags: "what do I do if she can't breathe" may be
+  happening now. Any other mention counts, even inside a question.
+- A clause whose subject is a pet ("my dog is shaking") reports nothing.
+- Plain "dizzy" and "a bit short of breath" are symptoms; fainting or collapse, and breathing
+  that is severe or at rest, are red flags.
+- A fever felt but not measured ("feverish", "burning up", "she has a temperature") is recorded
+  as feeling unwell, which the rules escalate; ordinary tiredness ("very sleepy") is not
+  confusion, but unusual drowsiness or being hard to wake is.
+- A fever reducer counts as taken only when the words say it was ("took", "had", "gave him",
+  "2 hours ago"); asking about one ("can I take tylenol?") is not a dose. "Painkillers" and
+  cold-and-flu remedies count, because they may hide a fever too.
+
+Pure functions: no I/O, and the work is bounded so any text returns quickly.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
+
+from bot.clinical.model import FeverReducer, FeverReducerMention, SymptomCode, SymptomMention
+from bot.clinical.numbers import SMALL_NUMBER_WORDS
+from bot.clinical.timewords import TimeReference, find_time_reference
+
+# An SMS is at most 1,600 characters (10 segments); anything longer is cut to bound the work.
+MAX_TEXT_CHARS = 2000
+
+_NEGATION_WORDS = 5  # how far back a "no"/"not" reaches
+_DOSE_WORDS = 6  # how far back "took"/"had" reaches to a medicine
+_HYPOTHETICAL_CHARS = 120  # how far back "what if" reaches, within the sentence
+_PET_CHARS = 60  # "my dog is shaking": how far back the subject is looked for
+_POST_NEGATION_CHARS = 20  # "cough: no" is short
+_COUNT_CHARS = 40  # how far from "diarrhoea" an episode count is read
+_RAW_MAX_CHARS = 80
+_BARE_NO_MAX_CHARS = 40
+
+
+@dataclass(frozen=True)
+class SymptomParse:
+    """What one message says about symptoms and fever reducers."""
+
+    symptoms: tuple[SymptomMention, ...]
+    fever_reducers: tuple[FeverReducerMention, ...]
+    denied: tuple[SymptomCode, ...]  # explicitly denied: "no cough", "not short of breath"
+    says_no_symptoms: bool  # "no other symptoms", "nothing else", "feel fine otherwise"
+    caregiver_concern: bool  # changed behaviour: "he's not himself", "acting strange"
+
+
+def parse_symptoms(text: str, now: datetime, local_tz: tzinfo) -> SymptomParse:
+    """Every symptom, denied symptom and fever-reducer dose in `text`; never raises."""
+    message = _Message(_clean(text))
+    symptoms, denied = _find_symptoms(message, now, local_tz)
+    return SymptomParse(
+        symptoms=symptoms,
+        fever_reducers=_find_fever_reducers(message, now, local_tz),
+        denied=denied,
+        says_no_symptoms=_says_no_symptoms(message),
+        caregiver_concern=_has_caregiver_concern(message),
+    )
+
+
+def find_red_flags(
+    text: str, now: datetime | None = None, local_tz: tzinfo = timezone.utc
+) -> tuple[SymptomMention, ...]:
+    """The red-flag mentions in `text` (§3): the emergency screen run on every inbound message.
+
+    Negation still applies ("no chest pain" is not a red flag). Without `now`, mentions are
+    dated at the current time.
+    """
+    moment = now if now is not None else datetime.now(timezone.utc)
+    return tuple(m for m in parse_symptoms(text, moment, local_tz).symptoms if m.red_flag)
+
+
+# --- vocabulary --------------------------------------------------------------------------------
+
+
+def _loosen(pattern: str) -> str:
+    # a space stands for any run of whitespace (" ?" for none or more); an apostrophe may be
+    # left out ("cant", "hes")
+    loose = pattern.replace("'", "'?").replace(" ?", "\x00").replace(" ", r"\s+")
+    return loose.replace("\x00", r"\s*")
+
+
+def _not_after(*words: str) -> str:
+    """Lookbehinds: the phrase that follows must not come straight after one of `words`."""
+    # written with escapes, so `_loosen` leaves them fixed-width
+    return "".join(
+        "(?<!" + word.replace("'", r"\x27").replace(" ", r"\x20") + r"\x20)" for word in words
+    )
+
+
+def _phrases(*alternatives: str) -> re.Pattern[str]:
+    """A case-insensitive regex for whole-word phrases written with plain spaces."""
+    body = "|".join(_loosen(alternative) for alternative in alternatives)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+
+
+_POSSESSIVE = "(?:my|his|her|their|the|our|your|a|this)"
+_PEE_WORDS = "pee|peeing|peed|wee|weeing|wee'd|weed|urinate|urinating|urination|piss|pissing"
+_PEE = f"(?:{_PEE_WORDS})"
+_BREATHE = "(?:breath|breathe|breth|brethe|breathing|brething)"
+_NUMBER_WORDS = {**SMALL_NUMBER_WORDS, "once": 1, "twice": 2, "thrice": 3}
+_NUMBER = "(?:" + "|".join([r"\d{1,2}", *_NUMBER_WORDS]) + ")"
+
+
+@dataclass(frozen=True)
+class _SymptomPattern:
+    code: SymptomCode
+    regex: re.Pattern[str]
+    red_flag: bool = False
+
+
+# In priority order: where two patterns cover the same words, the earlier one wins
+# ("coughing up blood" is severe bleeding, not a cough; "chest pain" is not "new pain").
+_SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
+    _SymptomPattern(
+        SymptomCode.SEVERE_BLEEDING,
+        _phrases(
+            r"(?:nose ?)?bleed\w* (?:that |and )?(?:it |they )?(?:won't|will not|doesn't|does not|can't|cannot"
+            r"|isn't|is not|hasn't|has not|wouldn't|not) (?:stop|stopping|stopped)",
+            r"(?:can't|cannot|can not|unable to|won't|couldn't) stop (?:the |his |her |my )?bleed\w*",
+            r"(?:coughing|coughed|cough|coughs|vomiting|vomited|vomit|throwing|threw|spitting"
+            r"|spat|puking|puked|bringing) (?:up )?(?:some |lots of |a lot of )?(?:bright red )?blood",
+            r"blood (?:everywhere|pouring|gushing|won't stop)",
+            r"(?:heavy|heavily|severe|severely|lots of|loads of|a lot of|massive|uncontrolled"
+            r"|profuse|profusely|pouring|gushing) (?:bleed\w*|blood)",
+            r"bleed\w* (?:very |really |so )?(?:heavily|a lot|badly|profusely|everywhere|loads"
+            r"|so much|really bad)",
+            r"ha?emorrhag\w*",
+        ),
+        red_flag=True,
+    ),
+    _SymptomPattern(
+        SymptomCode.SENSE_OF_DOOM,
+        _phrases(
+            r"(?:feel|feels|feeling|felt) like (?:i'm|i am|i|he's|he is|she's|she is|they're)"
+            r" (?:going to |gonna |about to )?(?:dying|die)",
+            r"(?:going to|gonna|about to) die(?! (?:of|from) (?:boredom|embarrassment|laugh\w*))",
+            r"(?:i think |i feel )?(?:i'm|i am) dying(?! (?:to|for|of (?:boredom|laugh\w*)))",
+            r"think (?:i'm|i am|he's|he is|she's|she is) dying",
+            r"something(?:'s| is| feels) (?:(?:very|really|seriously|terribly|badly|definitely"
+            r"|just) )*(?:wrong|not right)(?! with (?:the|my|this|your) (?:thermometer|app|phone"
+            r"|bot|link|message|messages|text|texts|number|website|reading|device|battery))",
+            r"(?:sense|feeling) of (?:impending )?doom",
+            r"impending doom",
+        ),
+        red_flag=True,
+    ),
+    _SymptomPattern(
+        SymptomCode.CHEST_PAIN,
+        _phrases(
+            r"chest (?:pains?|aches?|hurts|hurting|is hurting|is tight|feels tight|tightness"
+            r"|pressure|is sore|discomfort|is painful|feels heavy)",
+            r"(?:pains?|tightness|pressure|ache|aching|discomfort|crushing) in "
+            + _POSSESSIVE
+            + r"? ?chest",
+            r"tight chest",
+            r"crushing (?:pain|chest)",
+            r"heart (?:pain|hurts)",
+            r"angina",
+        ),
+        red_flag=True,
+    ),
+    _SymptomPattern(
+        SymptomCode.NO_URINE,
+        _phrases(
+            r"(?:haven't|hasn't|have not|has not|not|didn't|did not|hadn't) (?:been able to )?"
+            r"(?:been )?(?:peed|pee|wee'd|weed|wee|urinated?|peeing|weeing"
+            r"|passed? (?:any )?(?:urine|water))(?! yet)",
+            r"no (?:urine|pee|wee)(?! (?:pain|problems?|issues?|burning|infection|tests?|samples?"
+            r"|trouble|symptoms|stinging))",
+            r"(?:can't|cannot|can not|unable to) (?:pee|wee|urinate|pass urine|pass water)",
+            r"not passing (?:any )?(?:urine|water)",
+            r"stopped (?:peeing|weeing|passing urine|passing water)",
+        ),
+        red_flag=True,
+    ),
+    _SymptomPattern(
+        SymptomCode.MOTTLED_SKIN,
+        _phrases(
+            r"mottl\w*",
+            r"blotchy(?: skin)?",
+            r"(?:blue|bluish|purple|grey|gray) (?:lips|fingers|fingertips|fingernails|nails"
+            r"|skin|tinge|face)",
+            r"(?:lips|skin|face|fingers|fingertips|nails) (?:are |is |look |looks |looking |have"
+            r" |has |turning |turned |gone |going |a bit |very )*(?:blue|bluish|purple|grey"
+            r"|gray|ashen|mottled|blotchy)",
+            r"(?:turning|turned|gone|going) (?:blue|grey|gray)",
+            r"looks? (?:very |really |a bit |so )?(?:grey|gray|ashen)",
+            r"ashen",
+            r"cyanos\w*",
+        ),
+        red_flag=True,
+    ),
+    _SymptomPattern(
+        SymptomCode.CONFUSION,
+        _phrases(
+            r"confus(?:ed|ion)(?! (?:about|by|with|as to|over|why|what|how|which|whether|if"
+            r"|when|where|on)(?!\w))",
+            r"disorient\w*",
+            # "you're not making sense" is about the bot, not a sign of confusion
+            _not_after("you", "you're", "you are", "it", "it's", "it is", "that", "that's", "this")
+            + r"(?:not|isn't|aren't|wasn't) making (?:any )?sense",
+            r"talking (?:nonsense|gibberish|rubbish)",
+            r"can't think (?:straight|clearly|properly)",
+            r"slurr\w*",
+            r"(?:hard|difficult|impossible) to wake(?: up)?",
+            r"(?:won't|can't|cannot|couldn't|wouldn't|can not|will not|unable to) wake (?:him|her"
+            r"|them|up)(?: up)?",
+            r"(?:not|isn't) waking(?: up)?",
+            # chemo tiredness is common: only drowsiness, or sleepiness out of the ordinary
+            r"(?:very|really|so|unusually|extremely|abnormally) drowsy",
+            r"(?:unusually|extremely|abnormally) sleepy",
+            r"can't stay awake",
+            r"unresponsive",
+            r"delirious",
+            r"delirium",
+            r"(?:doesn't|does not|didn't|don't) know where (?:he|she|they|i) (?:is|are|am|was)",
+            r"(?:doesn't|does not|didn't) recogni[sz]e",
+            r"hallucinat\w*",
+        ),
+        red_flag=True,
+    ),
+    _SymptomPattern(
+        SymptomCode.DIZZINESS,
+        _phrases(
+            r"fainted",
+            r"fainting",
+            r"(?:passed|passing|pass) out",
+            r"(?:blacked|blacking|black) out",
+            r"blackouts?",
+            r"collaps\w*",
+            r"keeled over",
+            r"(?:lost|losing) consciousness",
+            r"unconscious",
+        ),
+        red_flag=True,
+    ),
+    _SymptomPattern(
+        SymptomCode.SHORT_OF_BREATH,
+        _phrases(
+            r"(?:can't|cannot|can not|cnt|unable to|can hardly|can barely|hardly able to"
+            r"|barely able to|struggling to|struggle to|struggles to|fighting to|fighting for"
+            r"|gasping for|battling to|struggling for) (?:get |catch )?(?:my |his |her |a )?"
+            + _BREATHE,
+            r"gasping",
+            r"gasps",
+            r"(?:breathless|short of breath|sob|out of breath|breathing hard) (?:even )?(?:at rest"
+            r"|when resting|while resting|resting|sitting down|sitting still|sitting|lying down"
+            r"|in bed|doing nothing|when talking|talking)",
+            r"(?:very|really|so|extremely|severely|badly|terribly|super|seriously|awfully)"
+            r" (?:short of breath|breathless|sob|out of breath)",
+            r"(?:really|very|so|extremely) (?:hard|difficult) to " + _BREATHE,
+            r"breathing (?:is )?(?:very |really |so )?(?:fast|rapid|quick|quickly|shallow)",
+            r"(?:rapid|fast) breathing",
+        ),
+        red_flag=True,
+    ),
+    _SymptomPattern(
+        SymptomCode.RIGORS,
+        _phrases(
+            r"rigou?rs?",
+            r"(?:the|bad|got|having|has|have|with) shakes",
+            r"shaking(?! (?:hands|my head|his head|her head|the|it|off)(?!\w))",
+            r"(?:teeth|jaw) (?:is |are |keep |keeps )?chattering",
+            r"chattering teeth",
+            r"shivering (?:uncontrollably|badly|violently|really badly|so badly|a lot|so much"
+            r"|non ?stop|like mad|all over)",
+            r"uncontrollabl\w* (?:shivering|shaking|shivers|trembling)",
+            r"(?:can't|cannot|won't) stop (?:shivering|trembling|shaking)",
+            r"violent(?:ly)? shiver\w*",
+        ),
+        red_flag=True,
+    ),
+    _SymptomPattern(
+        SymptomCode.LINE_SITE,
+        _phrases(
+            r"(?:port(?:a ?-?cath)?|power ?port|picc|hickman|central line|cvc|line|catheter"
+            r"|cannula|dressing)(?: site| line)?(?:\W+\w+){0,5}?\W+(?:red|redness|reddish|pink"
+            r"|swollen|swelling|puffy|sore|soreness|painful|pain|hurts|hurting|aching|tender"
+            r"|oozing|oozes|ooze|pus|leaking|leaks|leaky|draining|drainage|discharge|weeping|hot"
+            r"|warm|inflamed|infected|infection|crusty|bleeding|throbbing|streak\w*|lump|itchy)",
+            r"(?:red|redness|swollen|swelling|sore|soreness|painful|pain|tender|oozing|ooze|pus"
+            r"|leaking|draining|drainage|discharge|weeping|inflamed|infected|infection|bleeding)"
+            r"(?:\W+\w+){0,4}?\W+(?:around|at|on|near|by|from|of|in|where|under)\W+(?:\w+\W+){0,2}?"
+            r"(?:port(?:a ?-?cath)?|picc|hickman|central line|line|catheter|cannula)(?: site)?",
+            r"(?:red|swollen|sore|painful|tender|oozing|leaking|infected|inflamed) (?:port|picc"
+            r"|line|hickman)(?: site)?",
+        ),
+    ),
+    _SymptomPattern(
+        SymptomCode.URINARY_PAIN,
+        _phrases(
+            r"(?:burn\w*|sting\w*|hurt\w*|pain\w*|sore|agony|discomfort) (?:\w+ ){0,3}?"
+            r"(?:" + _PEE_WORDS + r"|urine|pass(?:ing)? (?:urine|water))",
+            _PEE + r" (?:\w+ )?(?:burns|burning|stings|stinging|hurts|hurting|is painful|painful)",
+            r"(?:urine|wee|pee) (?:burns|burning|stings|stinging|hurts|infection)",
+            r"burning urine",
+            r"utis?",
+            r"(?:water|bladder|kidney) infection",
+            r"cystitis",
+        ),
+    ),
+    _SymptomPattern(
+        SymptomCode.SORE_THROAT,
+        _phrases(
+            r"so(?:re|ar|r)e? ?thr?[oa]{1,3}t\w*",
+            r"throat(?:'s| is| feels)?(?: (?:really|so|very|a bit|quite|kind of))* (?:sore|hurts"
+            r"|hurting|painful|scratchy|raw|burning|killing me)",
+            r"scratchy throat",
+            r"strep(?: throat)?",
+            r"throat pain",
+            r"painful throat",
+            r"(?:hurts|painful|pain|difficult|hard) (?:to|when i|when|while) swallow\w*",
+            r"swallowing (?:hurts|is painful)",
+            r"tonsillitis",
+            r"pharyngitis",
+        ),
+    ),
+    _SymptomPattern(
+        SymptomCode.MOUTH_SORES,
+        _phrases(
+            r"mouth (?:ulcers?|sores?|blisters?)",
+            r"(?:ulcers?|sores?|blisters?) (?:in|on|inside) "
+            + _POSSESSIVE
+            + r" (?:mouth|tongue|gums?|lips?|cheeks?)",
+            r"white (?:patches|patch|spots|coating|stuff) (?:in|on) "
+            + _POSSESSIVE
+            + r"? ?(?:mouth|tongue)",
+            r"(?:oral )?thrush",
+            r"mucositis",
+            r"mouth (?:is )?(?:sore|painful|raw|burning)",
+            r"sore (?:mouth|gums|tongue)",
+            r"(?:canker|cold) sores?",
+            r"ulcers",
+        ),
+    ),
+    _SymptomPattern(
+        SymptomCode.DIARRHOEA,
+        _phrases(
+            r"di[aoh]{1,3}r+h?[oea]{1,3}h?",
+            r"(?:loose|watery|runny|liquid) (?:stools?|poos?|poops?|bowels?|bowel movements?"
+            r"|motions|ones)",
+            r"watery (?:poo|poop)",
+            r"the runs",
+            r"runs(?= ?(?:x ?\d|\d+ ?(?:x|times)))",
+            r"the (?:shits|squits|trots)",
+            r"(?:been|gone|went|go|going|run|ran|running) to the (?:loo|toilet|bathroom|restroom)"
+            r" " + _NUMBER + r" (?:times|x)",
+        ),
+    ),
+    _SymptomPattern(
+        SymptomCode.VOMITING,
+        _phrases(
+            r"vomit\w*",
+            r"vom+\w*",
+            r"(?:throw|throws|throwing|thrown|threw) up",
+            r"puk\w*",
+            r"(?:being|been|was|were) sick(?! of)",
+            r"sick (?:up|everywhere)",
+            r"can't keep (?:anything|food|water|fluids|drinks) down",
+        ),
+    ),
+    _SymptomPattern(
+        SymptomCode.COUGH,
+        _phrases(
+            r"c(?:ou|o|uo)(?:gh|ff|f)(?:s|ed|ing|in|y)?",
+            r"cugh",
+            r"phlegm",
+            r"chesty",
+            r"hacking",
+        ),
+    ),
+    _SymptomPattern(
+        SymptomCode.SHORT_OF_BREATH,
+        _phrases(
+            r"short(?:ness)? (?:of|o) " + _BREATHE,
+            r"short " + _BREATHE,
+            _not_after("to", "i", "could", "gonna", "might") + r"sob",
+            r"breathless(?:ness)?",
+            r"out of breath",
+            r"(?:hard|difficult|difficulty|trouble|problems?|struggle) (?:to )?" + _BREATHE,
+            r"breathing (?:is )?(?:hard|difficult|harder|laboured|labored|heavy|tight)",
+            r"wheez\w*",
+            r"winded",
+            r"puffed out",
+        ),
+    ),
+    _SymptomPattern(
+        SymptomCode.DIZZINESS,
+        _phrases(
+            r"dizz\w*",
+            r"diz+y",
+            r"light ?-?headed\w*",
+            r"woozy",
+            r"vertigo",
+            r"(?:room|head) (?:is )?spinning",
+            r"(?:feel|feels|feeling|felt) faint",
+            r"faintness",
+            r"unsteady on " + _POSSESSIVE + r" feet",
+            r"off balance",
+        ),
+    ),
+    _SymptomPattern(
+        SymptomCode.CHILLS,
+        _phrases(
+            r"chills?(?! out)",
+            r"chilly",
+            r"cold sweats?",
+            r"night sweats",
+            r"sweats",
+            r"sweating",
+            r"sweaty",
+            r"clammy",
+            r"shivery",
+            r"shivers",
+            r"shivering",
+            r"shiver",
+            r"trembling",
+            r"shaky",
+            r"(?:feel|feels|feeling|felt) (?:so |very |really |a bit |freezing )?(?:cold|freezing"
+            r"|chilled)",
+            r"(?:i'm|i am|he's|he is|she's|she is) (?:so |very |really )?(?:cold|freezing)",
+            r"hot (?:and|then) cold",
+            r"goose ?bumps",
+        ),
+    ),
+    _SymptomPattern(
+        SymptomCode.RASH,
+        _phrases(
+            r"rash\w*",
+            r"hives",
+            r"(?:red|purple|tiny|pinprick|itchy) (?:spots|patches|bumps|dots)",
+            r"spots",
+            r"petechiae",
+            r"blisters?",
+        ),
+    ),
+    _SymptomPattern(
+        SymptomCode.UNWELL,
+        _phrases(
+            r"(?:feel|feels|feeling|felt|feelin) (?:(?:so|very|really|quite|pretty|a bit|a little"
+            r"|kind of|kinda|generally|just|absolutely|super|bloody|totally|awful|terribly) ){0,3}"
+            r"(?:unwell|awful|terrible|horrible|horrid|rough|lousy|crappy|crap|rubbish|dreadful"
+            r"|sick|ill|poorly|grim|yucky|icky|off|wretched|like (?:crap|death|shit|hell|garbage"
+            r"|rubbish)|bad(?! (?:for|about|that)(?!\w)))",
+            r"(?:not|isn't|aren't|don't|doesn't|didn't|do not|does not) (?:feel|feeling|feelin)"
+            r" (?:so |very |too |that |at all )?(?:well|right|good|great|myself|himself|herself"
+            r"|100|normal|ok|okay)",
+            r"(?:i'm|i am|he's|he is|she's|she is|they're) not (?:very |too |so )?(?:well|good"
+            r"|great|right)",
+            r"(?:i'm|i am|he's|he is|she's|she is|they're|getting) (?:so |very |really )?(?:sick"
+            r"|ill|poorly)(?! (?:of|and tired)(?!\w))",
+            # a fever felt but not measured: the rules treat it like feeling unwell (§6 R10)
+            r"feverish",
+            r"(?:feel|feels|feeling|felt) (?:so |very |really |a bit )?(?:hot|flushed|burning up)",
+            r"burning up",
+            # "has a temp" (UK: a fever), not "has a temp of 36.8" (the reading says it)
+            r"(?:got|have|has|having|running|run) (?:a |an )?(?:high |bit of a |slight )?"
+            r"(?:fever|temp|temperature)(?! (?:of|is|was|at|around|about|reading)(?!\w))",
+            r"not (?:quite )?(?:myself|right in myself)",
+            r"unwell",
+            r"poorly",
+            r"under the weather",
+            r"run down",
+            r"off colou?r",
+        ),
+    ),
+    _SymptomPattern(
+        SymptomCode.NEW_PAIN,
+        _phrases(
+            r"new pains?",
+            r"(?:tummy|belly|stomach|abdominal|abdomen|back|side|ear|joint|leg|arm|bone|muscle"
+            r"|neck|pelvic|kidney|flank|rectal|bottom|bum|butt) (?:pains?|aches?|cramps?)",
+            r"(?:stomach|tummy|belly|ear|head|back|tooth) ?aches?",
+            r"headaches?",
+            r"stiff neck",
+            r"neck (?:is )?stiff",
+            r"pains? in " + _POSSESSIVE + r" \w+",
+            r"(?:sore|painful|aching) (?:tummy|belly|stomach|back|side|ear|joints?|legs?|arms?"
+            r"|bones|muscles|neck|bum|bottom)",
+            r"cramps?",
+            _not_after("a", "such a", "what a", "real")
+            + r"pain(?! (?:relief|reliever|relievers|killer|killers|meds|medicine|medication"
+            r"|tablets|pills)(?!\w))",
+            r"pains",
+            r"painful",
+            r"hurts",
+            r"hurting",
+            r"aches?",
+            r"aching",
+            r"achy",
+        ),
+    ),
+)
+
+# "no", "not", "denies": a denial when it comes just before a symptom in the same clause
+_NEGATOR = _phrases(
+    "no",
+    "not",
+    "non",
+    "never",
+    "none",
+    "nor",
+    "neither",
+    "without",
+    "w/o",
+    "denies",
+    "denied",
+    "deny",
+    "negative for",
+    "free of",
+    "absence of",
+    "don't have",
+    "do not have",
+    "doesn't have",
+    "does not have",
+    "didn't have",
+    "did not have",
+    "don't feel",
+    "doesn't feel",
+    "do not feel",
+    "does not feel",
+    "don't get",
+    "don't",
+    "doesn't",
+    "do not",
+    "does not",
+    "haven't",
+    "hasn't",
+    "have not",
+    "has not",
+    "hadn't",
+    "didn't",
+    "did not",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "no longer",
+    "zero",
+)
+# Words that contain a negator but do not deny anything (NegEx "pseudo-negations"): removed
+# from the window before looking for a negator.
+_PSEUDO_NEGATION = _phrases(
+    r"not sure",
+    r"not certain",
+    r"not know",
+    r"no idea",
+    r"(?:don't|do not|didn't|did not) (?:know|think|realise|realize|notice|mention)",
+    r"not only",
+    r"not just",
+    r"no (?:better|change|improvement|different|difference|relief)",
+    r"not (?:any |much )?(?:better|improving|improved|changed|easing|eased)",
+    r"not (?:as|too|so|that) bad",
+    r"(?:\w+n't|not|never|cannot|no) (?:\w+ ){0,3}?(?:stop|stopped|stopping|help|helped|helping"
+    r"|go away|gone away|going away|went away|gone|settle|settled|settling|ease|eased|improve"
+    r"|improved|improving|get better|got better|getting better)",
+    r"no matter",
+    r"no sign of (?:stopping|improving|getting better|easing)",
+)
+# "cough: no", "chills - none": a denial straight after the symptom, at the end of its clause
+_POST_NEGATION = re.compile(
+    r"\s*(?:[:=\-]\s*|\?\s*)?(?:no|none|nope|nil|negative|absent|denies|denied)\W*$",
+    re.IGNORECASE,
+)
+# what keeps a denial going from one symptom to the next ("no chills or sweats")
+_LIST_JOINER = re.compile(r"[\s,/]*(?:(?:or|nor|any|a|an|the|no|some|much)[\s,/]+)*", re.IGNORECASE)
+_IF_WORDS = (
+    r"what if",
+    r"what (?:should|do|would|shall|can) (?:i|we) do (?:if|when)",
+    r"if (?:i|he|she|they|you|we|my \w+) (?:ever |should |start to |starts to |begin to )?"
+    r"(?:gets?|develops?|starts?|begins?|notices?|catch|catches|were to|was to)",
+)
+_HYPOTHETICAL_DOSE = _phrases(*_IF_WORDS)
+_HYPOTHETICAL = _phrases(
+    *_IF_WORDS,
+    r"in case",
+    r"watch (?:out )?for",
+    r"look out for",
+    r"keep an eye (?:out )?for",
+    r"what (?:are|is) the (?:signs?|symptoms?)",
+    r"how (?:do|would|will|can) (?:i|we) (?:know|tell)",
+    r"(?:could|might|will|would) (?:i|he|she|they|we) get",
+    r"am i likely to get",
+    r"(?:risk|chance|chances) of",
+    r"prevent\w*",
+    r"avoid\w*",
+)
+# "my dog is shaking": a pet named at most a few words before the symptom is its subject
+_PET_SUBJECT = re.compile(
+    _loosen(
+        r"(?<!\w)(?:my|our|the|his|her|their) (?:dog|dogs|doggy|cat|cats|puppy|pup|kitten|kitty"
+        r"|pet|bird|parrot|hamster|rabbit|bunny|horse|pony|guinea pig)(?:'s)?(?!\w)"
+        r"(?:\W+\w+){0,3}?\W*$"
+    ),
+    re.IGNORECASE,
+)
+_COUNT_PATTERNS = (
+    re.compile(r"(?<![\w.])(?P<n>" + _NUMBER + r")\s*(?:x|×|times)(?!\w)", re.IGNORECASE),
+    re.compile(r"(?<![\w.])(?P<n>once|twice|thrice)(?!\w)", re.IGNORECASE),
+    re.compile(
+        r"(?<![\w.])(?:x|×)\s*(?P<n>\d{1,2})(?!\d)(?!\s*(?:days?|hours?|hrs?|weeks?|d|h)\b)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?<![\w.])(?P<n>" + _NUMBER + r")\s+(?:\w+\s+){0,2}?(?:stools?|poos?|poops?|bowel"
+        r"\s+movements?|bms?|motions|episodes?|bouts?|trips|loose\s+ones|watery\s+ones)(?!\w)",
+        re.IGNORECASE,
+    ),
+)
+_COUNTED_CODES = frozenset({SymptomCode.DIARRHOEA, SymptomCode.VOMITING})
+
+_MEDICINE_PATTERNS: tuple[tuple[FeverReducer, re.Pattern[str]], ...] = (
+    (
+        FeverReducer.ACETAMINOPHEN,
+        _phrases(
+            r"tyl[aeo]n[oa]l\w*",
+            r"tylonol",
+            r"tynelol",
+            r"para?c[ei]t[aeo]m[oa]le?",
+            r"panadol",
+            r"calpol",
+            r"ac[ie]t[ao]min[oa]ph[ei]ne?",
+            r"apap",
+            r"tempra",
+            r"fever ?all",
+            r"mapap",
+            r"co-?codamol",
+            r"percocet",
+            r"vicodin",
+            r"norco",
+            r"nyquil",
+            r"dayquil",
+            r"theraflu",
+            r"lemsip",
+            r"beechams",
+            r"excedrin",
+        ),
+    ),
+    (
+        FeverReducer.IBUPROFEN,
+        _phrases(
+            r"advil",
+            r"motrin",
+            r"nurofen",
+            r"ib[ur]{0,3}p?r?[oa]f[ei]ne?",
+            r"ibuprophen",
+            r"brufen",
+            r"calprofen",
+            r"nuprin",
+        ),
+    ),
+    (
+        FeverReducer.ASPIRIN,
+        _phrases(r"aspirin\w*", r"asp[ea]?rin", r"disprin", r"anadin", r"excedrin", r"ecotrin"),
+    ),
+    (FeverReducer.NAPROXEN, _phrases(r"naproxen", r"naprosyn", r"aleve", r"anaprox")),
+    (
+        FeverReducer.UNKNOWN,
+        _phrases(
+            r"something (?:for|to (?:bring|get|reduce|lower|break|help)(?: down)?) (?:down )?"
+            r"(?:the |my |his |her |a |this )?(?:fever|temp|temperature|high temp|pain|headache)"
+            r"(?: down)?",
+            r"fever (?:reducers?|reducing (?:meds?|medicine|medication|tablets?|pills?)|meds?"
+            r"|medicine|medication|tablets?|pills?)",
+            r"(?:a |some |the )?(?:pills?|tablets?|medicine|meds?|medication|capsules?|dose)"
+            r" (?:for|to bring down) (?:the |my |his |her |a )?(?:fever|temp|temperature)",
+            r"antipyretics?",
+            r"pain ?killers?",
+            r"pain ?relie(?:f|vers?)",
+            r"pain (?:meds?|medicine|medication|tablets?|pills?)",
+            r"cold (?:and|&) flu (?:tablets?|pills?|meds?|medicine|capsules?|sachets?|remedy)",
+        ),
+    ),
+)
+# "took", "had", "gave him": the words that make a medicine a dose already taken
+_TAKEN = _phrases(
+    r"took",
+    r"taken",
+    r"tooken",
+    r"had",
+    r"gave",
+    r"given",
+    r"giving",
+    r"give (?:him|her|them)",
+    r"popped",
+    r"swallowed",
+    r"used",
+    r"using",
+    r"taking",
+    r"dosed",
+    r"(?:last|a) dose of",
+    r"(?:i'm|i am|he's|he is|she's|she is|they're|been|is|are|was|were) on",
+)
+_PRESENT_TENSE_TAKING = _phrases(r"giving", r"give (?:him|her|them)", r"using", r"taking", r"on")
+# "can I take", "should I have taken", "is it ok to give": asking, not reporting, a dose
+_ASKING = _phrases(
+    r"can(?!'t)",
+    r"could",
+    r"should",
+    r"shall",
+    r"would",
+    r"will",
+    r"is it (?:ok|okay|safe|alright|fine|bad|wise) to",
+    r"(?:ok|okay|safe|allowed|supposed|need|want|going|planning|meant) to",
+    r"gonna",
+    r"thinking (?:of|about)",
+    r"how (?:much|many|often)",
+    r"what about",
+    r"(?:do|does) (?:i|he|she|we|they)",
+    r"instead of",
+    r"rather than",
+    r"before (?:i|he|she|we|they|you) (?:take|give|use)",
+    r"before (?:taking|giving|using)",
+    r"(?:don't|do not|never|not to) (?:take|give|use)",
+    r"avoid\w*",
+    r"allergic to",
+    r"told not to",
+)
+_DOSE_AFTER = _phrases(r"ago", r"earlier", r"already", r"given", r"taken", r"last night")
+# Each word must end where it ends ("500mg" is two words, "aaa" none), so that a long run of
+# digits or letters can be read one way only and the match stays linear.
+_QUANTITY = re.compile(
+    r"[\s.!]*(?:(?:\d+(?!\d)|(?:a|an|one|two|three|some|x|mg|g|ml|tablets?|pills?|caps?|of"
+    r"|doses?)(?![a-z]))[\s.!]*)*",
+    re.IGNORECASE,
+)
+# what joins medicines taken together ("took tylenol and 2 advil")
+_MEDICINE_JOINER = re.compile(
+    r"[\s,&+/]*(?:(?:\d+(?!\d)|(?:and|plus|also|then|with|some|a|an|the|mg|g|ml|two|one"
+    r"|tablets?|pills?|caps?)(?![a-z]))[\s,&+/]*)*",
+    re.IGNORECASE,
+)
+
+_NO_SYMPTOMS = _phrases(
+    r"no (?:other |more |new |further )?(?:symptoms?|problems?|issues?|complaints?|concerns?)",
+    r"nothing (?:else|other|new|more|to report|much)",
+    r"none (?:of (?:them|these|those|the above)|at all)",
+    r"(?:feel|feels|feeling|felt|i'm|i am|he's|he is|she's|she is|doing|seems?|otherwise)"
+    r" (?:(?:really|very|so|quite|pretty|totally|absolutely|perfectly|feeling|doing|basically"
+    r"|otherwise|all) ){0,2}(?:fine|ok|okay|good|great|well|alright|all right|normal|grand)",
+    r"all good",
+    r"that's (?:it|all)",
+)
+_BARE_NO = re.compile(
+    r"\W*(?:no+|nope|nah|none|nothing|nil|n|no thanks?|no thank you|nothing else|none thanks?)"
+    r"\W*",
+    re.IGNORECASE,
+)
+_RELATIVE = (
+    r"my (?:husband|hubby|wife|partner|boyfriend|girlfriend|mum|mom|mother|dad|father|son|daughter"
+    r"|boy|girl|kid|child|baby|brother|sister|grandma|grandpa|granny|nan|gran|grandad|friend"
+    r"|patient|uncle|aunt|auntie)"
+)
+_CAREGIVER_CONCERN = _phrases(
+    r"(?:not|isn't|is not|aren't|doesn't seem|does not seem) (?:\w+ ){0,2}?(?:himself|herself"
+    r"|themselves|themself)",
+    r"not (?:\w+ ){0,2}?(?:his|her|their) (?:usual|normal|old) self",
+    r"(?:acting|behaving|being|talking|seems?|seeming|looks?|looking) (?:really |very |a bit |a"
+    r" little |kind of |kinda |so |quite |pretty )?(?:strange(?:ly)?|weird(?:ly)?|odd(?:ly)?"
+    r"|funny|different(?:ly)?|off|out of character|bizarre(?:ly)?|unusual(?:ly)?|not right"
+    r"|spaced out|vacant|agitated|restless)",
+    r"something(?:'s| is) (?:\w+ )?(?:off|not right|wrong) (?:with|about) (?:him|her|them|"
+    + _RELATIVE
+    + r")",
+    r"(?:worried|concerned|scared|frightened|worrying) (?:about|for) (?:him|her|them|"
+    + _RELATIVE
+    + r")",
+    r"(?:he|she|they)(?:'s| is| are) (?:just )?not (?:right|with it|all there)",
+    r"more (?:sleepy|drowsy|tired|confused|quiet|irritable|withdrawn) than (?:usual|normal)",
+    r"(?:change|changes|changed) in (?:his|her|their) (?:behaviou?r|personality|mood)",
+)
+
+_SENTENCE_BREAK = r"[!?;\n\r]+|\.+(?=\s|$)"
+_SENTENCE_BREAK_RE = re.compile(_SENTENCE_BREAK)
+# clause ends: sentence ends, commas, "&" and words that start a new thought. "and" does not
+# split "hot and cold" or "bleeding and it won't stop".
+_CLAUSE_BREAK_RE = re.compile(
+    _SENTENCE_BREAK
+    + r"|[,&+]"
+    + r"|\b(?:but|though|although|however|except|besides|plus|also|whereas|then|only)\b"
+    + r"|\b(?:apart|aside)\s+from\b|\bother\s+than\b"
+    + r"|(?<!feel\s)(?<!feeling\s)\bjust\b"
+    + r"|\band\b(?!\s+(?:cold|shivery|shivering)\b)"
+    + r"(?!\s+(?:(?:it|they|he|she|i)\s+)?(?:won'?t|can'?t|cannot|will\s+not|doesn'?t|does\s+not"
+    + r"|isn'?t|hasn'?t|not)\s+stop)",
+    re.IGNORECASE,
+)
+
+
+# --- the message, cut into sentences and clauses -----------------------------------------------
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\ufeff]")
+_LINE_SEPARATOR_RE = re.compile(r"[\u2028\u2029\x85]")
+
+
+def _clean(text: str) -> str:
+    # one character in, one character out, so match positions are positions in the message
+    text = (text or "")[:MAX_TEXT_CHARS].translate(_APOSTROPHES)
+    text = _LINE_SEPARATOR_RE.sub("\n", text)
+    return _CONTROL_RE.sub(" ", text)
+
+
+def _spans(text: str, breaks: re.Pattern[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for match in breaks.finditer(text):
+        if match.start() > position:
+            spans.append((position, match.start()))
+        position = max(position, match.end())
+    if position < len(text):
+        spans.append((position, len(text)))
+    return spans
+
+
+class _Message:
+    """The cleaned text with its sentence and clause spans."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.sentences = _spans(text, _SENTENCE_BREAK_RE)
+        self.clauses = _spans(text, _CLAUSE_BREAK_RE)
+        self._sentence_starts = [start for start, _ in self.sentences]
+        self._clause_starts = [start for start, _ in self.clauses]
+        self._times: dict[tuple[int, int], TimeReference | None] = {}
+
+    def matches(self, pattern: re.Pattern[str]) -> Iterator[tuple[int, int, tuple[int, int]]]:
+        """Every match of `pattern` that stays inside one clause, with that clause."""
+        position = 0
+        while position <= len(self.text):
+            match = pattern.search(self.text, position)
+            if match is None:
+                return
+            start, end = match.span()
+            clause = self.clause_of(start, end)
+            if clause is None:
+                # a match running into the next clause may hide a shorter one inside this clause
+                position = start + 1
+                continue
+            yield start, end, clause
+            position = max(end, start + 1)
+
+    def clause_of(self, start: int, end: int) -> tuple[int, int] | None:
+        """The clause holding text[start:end], or None when the span crosses a clause end."""
+        return _span_of(self.clauses, self._clause_starts, start, end)
+
+    def sentence_of(self, start: int, end: int) -> tuple[int, int]:
+        found = _span_of(self.sentences, self._sentence_starts, start, end)
+        return found if found is not None else (start, end)
+
+    def time_in(self, clause: tuple[int, int], now: datetime, local_tz: tzinfo) -> datetime | None:
+        # a clause is looked at once, however many symptoms it names
+        if clause not in self._times:
+            self._times[clause] = find_time_reference(
+                self.text[clause[0] : clause[1]], now, local_tz
+            )
+        reference = self._times[clause]
+        return min(reference.when, now) if reference is not None else None
+
+
+def _span_of(
+    spans: list[tuple[int, int]], starts: list[int], start: int, end: int
+) -> tuple[int, int] | None:
+    index = bisect_right(starts, start) - 1
+    if index < 0:
+        return None
+    span = spans[index]
+    return span if span[0] <= start and end <= span[1] else None
+
+
+# --- symptoms ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    pattern: _SymptomPattern
+    clause: tuple[int, int]
+
+
+def _find_symptoms(
+    message: _Message, now: datetime, local_tz: tzinfo
+) -> tuple[tuple[SymptomMention, ...], tuple[SymptomCode, ...]]:
+    text = message.text
+    found: list[_Found] = []
+    covered = bytearray(len(text))  # characters already claimed by an earlier pattern
+    for pattern in _SYMPTOM_PATTERNS:
+        for start, end, clause in message.matches(pattern.regex):
+            if any(covered[start:end]):
+                continue
+            covered[start:end] = b"\x01" * (end - start)
+            found.append(_Found(start, end, pattern, clause))
+    found.sort(key=lambda item: item.start)
+
+    mentions: list[SymptomMention] = []
+    denied: list[SymptomCode] = []
+    previous: _Found | None = None
+    previous_denied = False
+    for item in found:
+        clause_start, clause_end = item.clause
+        sentence_start, _ = message.sentence_of(item.start, item.end)
+        # a red flag is never explained away: "what do I do if she can't breathe" may be now
+        if not item.pattern.red_flag and _HYPOTHETICAL.search(
+            text, max(sentence_start, item.start - _HYPOTHETICAL_CHARS), item.start
+        ):
+            continue
+        if _PET_SUBJECT.search(text, max(clause_start, item.start - _PET_CHARS), item.start):
+            continue
+        same_clause = previous is not None and previous.clause == item.clause
+        window_start = previous.end if same_clause and previous is not None else clause_start
+        window = text[window_start : item.start]
+        is_denied = (
+            (same_clause and previous_denied and _LIST_JOINER.fullmatch(window) is not None)
+            or _is_negated(window)
+            or (
+                clause_end - item.end <= _POST_NEGATION_CHARS
+                and _POST_NEGATION.match(text, item.end, clause_end) is not None
+            )
+        )
+        previous, previous_denied = item, is_denied
+        if is_denied:
+            denied.append(item.pattern.code)
+            continue
+        when = message.time_in(item.clause, now, local_tz)
+        mentions.append(
+            SymptomMention(
+                code=item.pattern.code,
+                raw=_raw(text[item.start : item.end]),
+                occurred_at=when if when is not None else now,
+                count=_count_near(text, item) if item.pattern.code in _COUNTED_CODES else None,
+                red_flag=item.pattern.red_flag,
+            )
+        )
+    symptoms = _one_per_code(mentions)
+    reported = {mention.code for mention in symptoms}
+    return symptoms, tuple(dict.fromkeys(code for code in denied if code not in reported))
+
+
+def _is_negated(window: str) -> bool:
+    words = _PSEUDO_NEGATION.sub(" ", window[-200:]).split()
+    return _NEGATOR.search(" ".join(words[-_NEGATION_WORDS:])) is not None
+
+
+def _count_near(text: str, item: _Found) -> int | None:
+    """The episode count written next to a diarrhoea or vomiting mention, if any."""
+    clause_start, clause_end = item.clause
+    after = (item.start, min(clause_end, item.end + _COUNT_CHARS))
+    before = (max(clause_start, item.start - _COUNT_CHARS), item.end)
+    for span_start, span_end in (after, before):
+        best: re.Match[str] | None = None
+        for pattern in _COUNT_PATTERNS:
+            for match in pattern.finditer(text, span_start, span_end):
+                if best is None or abs(match.start() - item.start) < abs(best.start() - item.start):
+                    best = match
+        if best is not None:
+            number = best.group("n").lower()
+            value = _NUMBER_WORDS.get(number) or int(number)
+            return value if value > 0 else None
+    return None
+
+
+def _one_per_code(mentions: list[SymptomMention]) -> tuple[SymptomMention, ...]:
+    """One mention per symptom: the red-flag wording if any, with the highest count given."""
+    chosen: dict[SymptomCode, SymptomMention] = {}
+    for mention in mentions:
+        kept = chosen.get(mention.code)
+        if kept is None:
+            chosen[mention.code] = mention
+            continue
+        best = mention if mention.red_flag and not kept.red_flag else kept
+        counts = [c for c in (kept.count, mention.count) if c is not None]
+        chosen[mention.code] = SymptomMention(
+            code=best.code,
+            raw=best.raw,
+            occurred_at=max(kept.occurred_at, mention.occurred_at),
+            count=max(counts) if counts else None,
+            red_flag=kept.red_flag or mention.red_flag,
+        )
+    return tuple(chosen.values())
+
+
+def _raw(fragment: str) -> str:
+    return " ".join(fragment.split())[:_RAW_MAX_CHARS]
+
+
+# --- fever reducers ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Dose:
+    start: int
+    end: int
+    medicine: FeverReducer
+    clause: tuple[int, int]
+
+
+def _find_fever_reducers(
+    message: _Message, now: datetime, local_tz: tzinfo
+) -> tuple[FeverReducerMention, ...]:
+    text = message.text
+    found: list[_Dose] = []
+    for medicine, pattern in _MEDICINE_PATTERNS:
+        for start, end, clause in message.matches(pattern):
+            found.append(_Dose(start, end, medicine, clause))
+    found.sort(key=lambda dose: dose.start)
+
+    # medicines named together ("took tylenol and 2 advil at 6") share the verb and the time
+    groups: list[list[tuple[_Dose, datetime | None]]] = []
+    previous: _Dose | None = None
+    for dose in found:
+        sentence = message.sentence_of(dose.start, dose.end)
+        own_time = message.time_in(dose.clause, now, local_tz)
+        if previous is not None and _joined_to(text, previous, dose, sentence):
+            groups[-1].append((dose, own_time))
+        elif _is_taken(message, dose, sentence, own_time, now):
+            groups.append([(dose, own_time)])
+        else:
+            previous = None
+            continue
+        previous = dose
+
+    mentions: dict[tuple[FeverReducer, datetime], FeverReducerMention] = {}
+    for group in groups:
+        shared_time = next((when for _, when in group if when is not None), now)
+        for dose, own_time in group:
+            taken_at = own_time if own_time is not None else shared_time
+            mentions.setdefault(
+                (dose.medicine, taken_at),
+                FeverReducerMention(
+                    medicine=dose.medicine,
+                    raw=_raw(text[dose.start : dose.end]),
+                    taken_at=taken_at,
+                ),
+            )
+    return tuple(mentions.values())
+
+
+def _is_taken(
+    message: _Message,
+    dose: _Dose,
+    sentence: tuple[int, int],
+    own_time: datetime | None,
+    now: datetime,
+) -> bool:
+    text = message.text
+    clause_start, clause_end = dose.clause
+    before_words = text[max(clause_start, dose.start - 200) : dose.start].split()
+    before = " ".join(before_words[-_DOSE_WORDS:])
+    after = text[dose.end : clause_end]
+    if _ASKING.search(before) or _is_negated(before):
+        return False
+    if _HYPOTHETICAL_DOSE.search(
+        text, max(sentence[0], dose.start - _HYPOTHETICAL_CHARS), dose.start
+    ):
+        return False
+    taken_word = _last(_TAKEN, before)
+    dose_after = _DOSE_AFTER.search(" ".join(after.split()[:4])) is not None or (
+        own_time is not None and own_time < now
+    )
+    is_question = "?" in text[sentence[0] : sentence[1] + 1]
+    if taken_word is None:
+        # "2 panadol", "Tylenol 500mg": the answer to "have you taken anything for the fever?"
+        named_alone = _QUANTITY.fullmatch(text, clause_start, dose.start) is not None and (
+            _QUANTITY.fullmatch(text, dose.end, clause_end) is not None
+        )
+        return (dose_after or named_alone) and not is_question
+    # "taking tylenol is ok?" asks about it; "took tylenol, is that ok?" reports it
+    asks_about_it = is_question and _PRESENT_TENSE_TAKING.fullmatch(taken_word) is not None
+    return dose_after or not asks_about_it
+
+
+def _joined_to(text: str, earlier: _Dose, later: _Dose, sentence: tuple[int, int]) -> bool:
+    if not sentence[0] <= earlier.start:
+        return False
+    return _MEDICINE_JOINER.fullmatch(text, earlier.end, later.start) is not None
+
+
+def _last(pattern: re.Pattern[str], text: str) -> str | None:
+    last = None
+    for match in pattern.finditer(text):
+        last = match.group(0)
+    return " ".join(last.lower().split()) if last is not None else None
+
+
+# --- "nothing else" and a caregiver's worry ----------------------------------------------------
+
+
+def _says_no_symptoms(message: _Message) -> bool:
+    text = message.text
+    if len(text) <= _BARE_NO_MAX_CHARS and _BARE_NO.fullmatch(text):
+        return True
+    return _found_unnegated(message, _NO_SYMPTOMS)
+
+
+def _has_caregiver_concern(message: _Message) -> bool:
+    return _found_unnegated(message, _CAREGIVER_CONCERN)
+
+
+def _found_unnegated(message: _Message, pattern: re.Pattern[str]) -> bool:
+    text = message.text
+    return any(
+        not _is_negated(text[clause[0] : start]) for start, _, clause in message.matches(pattern)
+    )

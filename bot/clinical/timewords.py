@@ -1,0 +1,328 @@
+"""Find when something happened from the words of an SMS ("an hour ago", "at 3pm", "last night").
+
+Pure functions. `now` is a timezone-aware UTC datetime; clock words ("at 3pm", "this morning")
+are read in the clinic's local timezone. A resolved time is never later than `now`: people
+report what already happened, so a clock time later than now means yesterday at that time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from bot.clinical.numbers import SMALL_NUMBER_WORDS
+
+# Long messages are cut before searching: a time phrase that matters sits near the reading.
+MAX_TEXT_CHARS = 2000
+
+_WORD_NUMBERS = {
+    **SMALL_NUMBER_WORDS,
+    "a": 1,
+    "an": 1,
+    "thirty": 30,
+    "forty": 40,
+    "fortyfive": 45,
+    "forty five": 45,
+    "forty-five": 45,
+    "fifty": 50,
+    "sixty": 60,
+    "ninety": 90,
+    "couple": 2,
+    "a couple": 2,
+    "a couple of": 2,
+    "couple of": 2,
+    "few": 3,
+    "a few": 3,
+}
+
+_AMOUNT = (
+    r"(?P<amount>(?<![0-9][.,])\d{1,3}(?:[.,]\d{1,2})?"
+    r"|half\s+an|half\s+a|a\s+couple(?:\s+of)?|couple(?:\s+of)?|a\s+few|few"
+    r"|forty[\s-]?five|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|fifteen|twenty|thirty|forty|fifty|sixty|ninety)"
+)
+_UNIT = (
+    r"(?P<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d)(?:\b|(?=\d))"
+    r"(?P<and_half>\s+and\s+a\s+half)?"
+    r"(?:\s*(?:and\s+)?(?P<extra_minutes>\d{1,2})\s*(?:minutes?|mins?|m)?\b)?"
+)
+# "an hour ago", "1 hr ago", "30 mins ago", "half an hour ago", "2h ago", "an hour and a half ago"
+_AGO_RE = re.compile(
+    r"\b" + _AMOUNT + r"\s*" + _UNIT + r"\s*(?:ago|back|before\s+now)\b",
+    re.IGNORECASE,
+)
+# the same amounts followed by "later"/"after"/"apart": a gap between two events, not a time
+_LATER_RE = re.compile(
+    r"\b" + _AMOUNT + r"\s*" + _UNIT + r"\s*(?:later|after(?:wards)?|apart)\b",
+    re.IGNORECASE,
+)
+
+_MERIDIEM = r"(?P<meridiem>a\.?\s?m\b\.?|p\.?\s?m\b\.?)"
+_PERIOD = (
+    r"(?P<period>this\s+morning|this\s+am\b|in\s+the\s+morning|this\s+afternoon"
+    r"|in\s+the\s+afternoon|this\s+evening|in\s+the\s+evening|tonight|last\s+night"
+    r"|overnight|yesterday(?:\s+(?:morning|afternoon|evening|night))?)"
+)
+_DAY_WORD = r"(?P<day_word>yesterday|today)"
+
+# "at 3pm", "at 3:30 pm", "at 15:30", "at 3", "at noon", "3pm", "15:30", "at 7 this morning",
+# "yesterday at 3pm". A clock number must not be the start of a larger number ("at 38.4").
+_CLOCK_CORE = (
+    r"(?:(?<![0-9][.,:])(?P<hour>\d{1,2})"
+    r"(?::(?P<minute>[0-5]\d)|\.(?P<dot_minute>[0-5]\d)(?=\s*[ap]\.?m))?"
+    r"(?!\d|[.,]\d|\s*(?:°|deg|degrees?\b|c\b|f\b|celsius|fahrenheit))"
+    r"\s*(?:" + _MERIDIEM + r"|o'?\s?clock\b)?"
+    r"|(?P<named>noon|midday|midnight))"
+)
+_CLOCK_RE = re.compile(
+    r"(?:\b" + _DAY_WORD + r"\s+)?"
+    r"(?P<at>(?:\b(?:at|around|about|by)|@)\s*(?:(?:around|about|approx\.?|roughly)\s+)?|\b)"
+    + _CLOCK_CORE
+    + r"(?:\s*,?\s*(?:"
+    + _PERIOD
+    + r"|"
+    + _DAY_WORD.replace("day_word", "day_word_after")
+    + r"))?",
+    re.IGNORECASE,
+)
+_PERIOD_RE = re.compile(r"\b" + _PERIOD + r"\b", re.IGNORECASE)
+_NOW_RE = re.compile(
+    r"\b(?:just\s+now|right\s+now|now|currently|at\s+the\s+moment)\b", re.IGNORECASE
+)
+
+_PERIOD_CLOCK = {
+    "morning": time(8, 0),
+    "am": time(8, 0),
+    "afternoon": time(14, 0),
+    "evening": time(19, 0),
+    "tonight": time(19, 0),
+    "night": time(22, 0),
+}
+
+
+@dataclass(frozen=True)
+class TimeReference:
+    """A phrase in a message that says when something happened."""
+
+    when: datetime  # timezone-aware, in the timezone of `now` (UTC)
+    start: int  # character span of the phrase in the text
+    end: int
+    phrase: str
+
+
+def find_time_reference(text: str, now: datetime, local_tz: tzinfo) -> TimeReference | None:
+    """The first phrase in `text` that says when, resolved against `now`; None if there is none."""
+    references = find_time_references(text, now, local_tz)
+    return references[0] if references else None
+
+
+def resolve_time(text: str, now: datetime, local_tz: tzinfo) -> datetime:
+    """The time the first time phrase in `text` refers to, or `now` when no phrase says when."""
+    reference = find_time_reference(text, now, local_tz)
+    return reference.when if reference else now
+
+
+def find_time_references(text: str, now: datetime, local_tz: tzinfo) -> list[TimeReference]:
+    """Every time phrase in `text`, in the order written, without overlaps."""
+    if not text:
+        return []
+    text = text[:MAX_TEXT_CHARS]
+    candidates: list[TimeReference] = []
+    finders: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], datetime | None]], ...] = (
+        (_AGO_RE, lambda match: _resolve_ago(match, now)),
+        (_CLOCK_RE, lambda match: _resolve_clock(match, now, local_tz)),
+        (_PERIOD_RE, lambda match: _resolve_period(match.group("period"), now, local_tz)),
+        (_NOW_RE, lambda _match: now),
+    )
+    for pattern, resolve in finders:
+        for match in pattern.finditer(text):
+            when = resolve(match)
+            if when is None:
+                continue
+            start, end = _trimmed_span(text, match.start(), match.end())
+            candidates.append(
+                TimeReference(
+                    when=min(when, now).astimezone(now.tzinfo),
+                    start=start,
+                    end=end,
+                    phrase=text[start:end],
+                )
+            )
+    return _without_overlaps(candidates)
+
+
+@dataclass(frozen=True)
+class ElapsedPhrase:
+    """A "half an hour later" / "an hour apart" phrase: the time between two events."""
+
+    elapsed: timedelta
+    start: int
+    end: int
+    phrase: str
+
+
+def find_elapsed_phrases(text: str) -> list[ElapsedPhrase]:
+    """Every "<amount> later" / "<amount> after" / "<amount> apart" phrase in `text`, in order."""
+    if not text:
+        return []
+    text = text[:MAX_TEXT_CHARS]
+    phrases = []
+    for match in _LATER_RE.finditer(text):
+        elapsed = _duration(match)
+        if elapsed is None:
+            continue
+        phrases.append(
+            ElapsedPhrase(
+                elapsed=elapsed, start=match.start(), end=match.end(), phrase=match.group(0)
+            )
+        )
+    return phrases
+
+
+def _without_overlaps(candidates: list[TimeReference]) -> list[TimeReference]:
+    # the earliest phrase wins; at the same start, the longest (most specific) one
+    ordered = sorted(candidates, key=lambda ref: (ref.start, -(ref.end - ref.start)))
+    kept: list[TimeReference] = []
+    for reference in ordered:
+        if kept and reference.start < kept[-1].end:
+            continue
+        kept.append(reference)
+    return kept
+
+
+def _trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1] in " \t\r\n,":
+        end -= 1
+    return start, end
+
+
+def _duration(match: re.Match[str]) -> timedelta | None:
+    amount_text = " ".join(match.group("amount").lower().split())
+    if amount_text.startswith("half"):
+        amount = 0.5
+    elif amount_text in _WORD_NUMBERS:
+        amount = float(_WORD_NUMBERS[amount_text])
+    else:
+        amount = float(amount_text.replace(",", "."))
+    if match.group("and_half"):
+        amount += 0.5
+    unit = match.group("unit").lower()
+    if unit.startswith("d"):
+        duration = timedelta(days=amount)
+    elif unit.startswith("h"):
+        duration = timedelta(hours=amount)
+    else:
+        duration = timedelta(minutes=amount)
+    if match.group("extra_minutes"):
+        duration += timedelta(minutes=int(match.group("extra_minutes")))
+    # beyond a month the phrase is not about a reading this conversation cares about
+    if duration > timedelta(days=31):
+        return None
+    return duration
+
+
+def _resolve_ago(match: re.Match[str], now: datetime) -> datetime | None:
+    duration = _duration(match)
+    return now - duration if duration is not None else None
+
+
+def _resolve_clock(match: re.Match[str], now: datetime, local_tz: tzinfo) -> datetime | None:
+    named = (match.group("named") or "").lower()
+    meridiem = (match.group("meridiem") or "").lower().replace(".", "").replace(" ", "")
+    # "at 3" is a clock time; "about 3" is as likely to be a count ("about 3 times")
+    said_at = match.group("at").strip().lower().startswith(("at", "@"))
+    period = " ".join((match.group("period") or "").lower().split())
+    day_word = (match.group("day_word") or match.group("day_word_after") or "").lower()
+    if named:
+        hour, minute = (0, 0) if named == "midnight" else (12, 0)
+        meridiem = "24h"
+    else:
+        hour = int(match.group("hour"))
+        minute = int(match.group("minute") or match.group("dot_minute") or 0)
+        has_colon = match.group("minute") is not None
+        # a bare number is a clock time only with "at ..." or a word that places it in the day
+        if not (meridiem or has_colon or said_at or period or "clock" in match.group(0).lower()):
+            return None
+        if meridiem:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if meridiem.startswith("p") else 0)
+            meridiem = "24h"
+        elif hour > 23:
+            return None
+        elif hour > 12 or hour == 0 or (has_colon and hour >= 10 and not period):
+            meridiem = "24h"
+
+    now_local = now.astimezone(local_tz)
+    if period.startswith("yesterday"):
+        day_word = "yesterday"
+        period = period.removeprefix("yesterday").strip() or ""
+    day = now_local.date() - timedelta(days=1) if day_word == "yesterday" else now_local.date()
+
+    hours = _candidate_hours(hour, meridiem, period)
+    candidates = [_local(day, time(h, minute), local_tz) for h in hours]
+    if day_word == "yesterday":
+        return max(candidates)
+    if period in ("last night", "overnight", "night"):
+        # the night just gone: evening hours belong to yesterday, small hours to today
+        candidates = [
+            _local(day - timedelta(days=1), time(h, minute), local_tz) if h >= 12 else candidate
+            for h, candidate in zip(hours, candidates, strict=True)
+        ]
+    past = [candidate for candidate in candidates if candidate <= now]
+    if past:
+        return max(past)
+    if (period or day_word == "today") and period not in ("last night", "overnight"):
+        # "at 7 tonight" or "today at 3pm" said at 1pm: later today, clamp to now
+        return now
+    # a clock time later than now means that time yesterday
+    return max(candidate - timedelta(days=1) for candidate in candidates)
+
+
+def _candidate_hours(hour: int, meridiem: str, period: str) -> list[int]:
+    if meridiem == "24h":
+        return [hour]
+    # hour in 1..12 with no am/pm: the period decides, otherwise either is possible
+    morning = hour % 12
+    evening = hour % 12 + 12
+    if period in ("this morning", "this am", "in the morning"):
+        return [morning]
+    if period in (
+        "this afternoon",
+        "in the afternoon",
+        "this evening",
+        "in the evening",
+        "tonight",
+        "afternoon",
+        "evening",
+    ):
+        return [evening]
+    if period in ("last night", "overnight", "night"):
+        return [evening] if hour >= 6 and hour != 12 else [morning]
+    if period == "morning":
+        return [morning]
+    return [morning, evening]
+
+
+def _resolve_period(period_text: str, now: datetime, local_tz: tzinfo) -> datetime:
+    period = " ".join(period_text.lower().split())
+    now_local = now.astimezone(local_tz)
+    today = now_local.date()
+    if period == "yesterday":
+        yesterday_local = datetime.combine(today - timedelta(days=1), now_local.time())
+        return yesterday_local.replace(tzinfo=local_tz)
+    if period.startswith("yesterday"):
+        part = period.split()[1]
+        return _local(today - timedelta(days=1), _PERIOD_CLOCK[part], local_tz)
+    if period in ("last night", "overnight"):
+        return _local(today - timedelta(days=1), _PERIOD_CLOCK["night"], local_tz)
+    part = period.split()[-1]
+    return min(_local(today, _PERIOD_CLOCK[part], local_tz), now)
+
+
+def _local(day: date, clock: time, local_tz: tzinfo) -> datetime:
+    return datetime.combine(day, clock).replace(tzinfo=local_tz)

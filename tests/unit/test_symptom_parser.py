@@ -1,0 +1,541 @@
+"""Symptoms, denials, fever reducers and red flags as patients and caregivers text them."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.clinical.model import FeverReducer, SymptomCode
+from bot.clinical.symptoms import SymptomParse, find_red_flags, parse_symptoms
+
+NOW = datetime(2024, 3, 5, 18, 0, tzinfo=timezone.utc)  # 1 pm in New York
+CLINIC_TZ = ZoneInfo("America/New_York")
+
+C = SymptomCode
+CHILLS = C.CHILLS
+RIGORS = C.RIGORS
+SORE_THROAT = C.SORE_THROAT
+COUGH = C.COUGH
+SOB = C.SHORT_OF_BREATH
+URINARY = C.URINARY_PAIN
+DIARRHOEA = C.DIARRHOEA
+VOMITING = C.VOMITING
+MOUTH = C.MOUTH_SORES
+LINE = C.LINE_SITE
+CONFUSION = C.CONFUSION
+DIZZY = C.DIZZINESS
+UNWELL = C.UNWELL
+RASH = C.RASH
+PAIN = C.NEW_PAIN
+
+
+def parse(text: str) -> SymptomParse:
+    return parse_symptoms(text, NOW, CLINIC_TZ)
+
+
+def reported(text: str) -> set[SymptomCode]:
+    return {mention.code for mention in parse(text).symptoms}
+
+
+# --- what is reported -------------------------------------------------------------------------
+
+REPORTED_CASES = [
+    # chills and rigors
+    ("I have chills", {CHILLS}),
+    ("feeling chilly", {CHILLS}),
+    ("cold sweats last night", {CHILLS}),
+    ("night sweats", {CHILLS}),
+    ("I feel cold all the time", {CHILLS}),
+    ("shivering", {CHILLS}),
+    ("hot and cold", {CHILLS}),
+    ("101.5 and shaking", {RIGORS}),
+    ("shivering uncontrollably", {RIGORS}),
+    ("teeth chattering", {RIGORS}),
+    ("can't stop shaking", {RIGORS}),
+    ("cant stop shaking", {RIGORS}),
+    ("I've got the shakes", {RIGORS}),
+    ("having rigors", {RIGORS}),
+    # throat, cough, breathing
+    ("sore throat", {SORE_THROAT}),
+    ("sore throt", {SORE_THROAT}),
+    ("my throat's sore", {SORE_THROAT}),
+    ("it hurts to swallow", {SORE_THROAT}),
+    ("coughing all night", {COUGH}),
+    ("coughin a lot", {COUGH}),
+    ("a bit short of breath", {SOB}),
+    ("shortness of breathe", {SOB}),
+    ("SOB when I walk", {SOB}),
+    ("breathless", {SOB}),
+    ("it's hard to breathe", {SOB}),
+    ("can't catch my breath", {SOB}),
+    # urine, bowels, vomiting
+    ("burns when I pee", {URINARY}),
+    ("burning urine", {URINARY}),
+    ("pain passing urine", {URINARY}),
+    ("it stings to wee", {URINARY}),
+    ("I think I have a UTI", {URINARY}),
+    ("diarrhea", {DIARRHOEA}),
+    ("diarrhoea", {DIARRHOEA}),
+    ("diarhea since lunch", {DIARRHOEA}),
+    ("loose stools", {DIARRHOEA}),
+    ("watery poo", {DIARRHOEA}),
+    ("got the runs", {DIARRHOEA}),
+    ("throwing up", {VOMITING}),
+    ("I vomited", {VOMITING}),
+    ("been sick twice", {VOMITING}),
+    ("puking", {VOMITING}),
+    ("vommiting", {VOMITING}),
+    # mouth, line, skin, pain
+    ("mouth ulcers", {MOUTH}),
+    ("sores in my mouth", {MOUTH}),
+    ("white patches in my mouth", {MOUTH}),
+    ("my port is red", {LINE}),
+    ("picc line oozing", {LINE}),
+    ("line site swollen", {LINE}),
+    ("redness around my port", {LINE}),
+    ("there's pus coming from the picc", {LINE}),
+    ("central line looks a bit red", {LINE}),
+    ("my line (the PICC) is red", {LINE}),
+    ("rash on my arms", {RASH}),
+    ("new pain in my side", {PAIN}),
+    ("tummy pain", {PAIN}),
+    ("belly pain", {PAIN}),
+    ("stiff neck", {PAIN}),
+    ("pain in my leg", {PAIN}),
+    # confusion, dizziness, unwell
+    ("confused", {CONFUSION}),
+    ("disoriented", {CONFUSION}),
+    ("can't think straight", {CONFUSION}),
+    ("dizzy", {DIZZY}),
+    ("light headed", {DIZZY}),
+    ("lightheaded when I stand", {DIZZY}),
+    ("I feel unwell", {UNWELL}),
+    ("feel awful", {UNWELL}),
+    ("I feel sick", {UNWELL}),
+    ("not feeling right", {UNWELL}),
+    ("feel terrible", {UNWELL}),
+    ("feeling rough", {UNWELL}),
+    ("a bit under the weather", {UNWELL}),
+    ("I don't feel well", {UNWELL}),
+    # a fever felt but not measured reads as feeling unwell
+    ("felt feverish", {UNWELL}),
+    ("he's burning up", {UNWELL}),
+    ("she has a temperature", {UNWELL}),
+    ("he has a temp of 36.8", set()),
+    # everyday chemo tiredness is not a red flag for confusion
+    ("I'm very sleepy", set()),
+    ("I'm sick and tired of chemo", set()),
+    ("it's a pain to get to the clinic", set()),
+    # caregiver voice
+    ("my wife has chills", {CHILLS}),
+    ("he's been throwing up all night", {VOMITING}),
+    ("my husband is confused and shaking", {CONFUSION, RIGORS}),
+    ("she's got a cough and a sore throat", {COUGH, SORE_THROAT}),
+    ("my son's PICC site is red and hot", {LINE}),
+    ("mum has been really dizzy", {DIZZY}),
+    # several in one message
+    ("temp 101.3 and chills", {CHILLS}),
+    ("sore throat, cough and diarrhea 4 times", {SORE_THROAT, COUGH, DIARRHOEA}),
+    ("38.6, chills, feel awful, mouth sores", {CHILLS, UNWELL, MOUTH}),
+    ("Cough. Also a rash on my back.", {COUGH, RASH}),
+    ("vomiting and dizzy\nport sore", {VOMITING, DIZZY, LINE}),
+    # hedges are still reports
+    ("not sure if it's a rash", {RASH}),
+    ("I don't think it's anything but I have a cough", {COUGH}),
+    ("the tylenol hasn't helped the chills", {CHILLS}),
+    ("I haven't been able to stop shaking", {RIGORS}),
+    # not symptoms
+    ("can I eat sushi", set()),
+    ("what's my clinic's phone number?", set()),
+    ("38.2", set()),
+    ("thanks!", set()),
+    ("I'm confused about my meds", set()),
+    ("you're not making sense", set()),
+    ("my port is fine", set()),
+    ("I took my temperature", set()),
+    # a pet is not the patient: nothing is recorded ("my dog is shaking")
+    ("my dog is shaking", set()),
+    ("our cat has diarrhea", set()),
+    ("my dog is shaking and I have chills", {CHILLS}),
+    ("after walking my dog for an hour I felt dizzy", {DIZZY}),
+    # a question about what might happen is not a report
+    ("what if I get chills?", set()),
+    ("what should I do if I get a cough or a sore throat?", set()),
+    ("how do I avoid getting a cough", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REPORTED_CASES)
+def test_symptoms_reported(text: str, expected: set[SymptomCode]) -> None:
+    assert reported(text) == expected
+
+
+# --- negation ---------------------------------------------------------------------------------
+
+NEGATION_CASES = [
+    ("no cough", set(), {COUGH}),
+    ("no chills or sweats", set(), {CHILLS}),
+    ("not short of breath", set(), {SOB}),
+    ("denies pain", set(), {PAIN}),
+    ("without a sore throat", set(), {SORE_THROAT}),
+    ("no diarrhea", set(), {DIARRHOEA}),
+    ("I don't have a cough or a sore throat", set(), {COUGH, SORE_THROAT}),
+    ("he doesn't have a rash", set(), {RASH}),
+    ("no chest pain", set(), {C.CHEST_PAIN}),
+    ("he isn't confused", set(), {CONFUSION}),
+    ("Chills: no. Cough: yes", {COUGH}, {CHILLS}),
+    ("no cough but sore throat", {SORE_THROAT}, {COUGH}),
+    ("no cough, sore throat", {SORE_THROAT}, {COUGH}),
+    ("no fever but chills", {CHILLS}, set()),
+    ("no vomiting and diarrhea 3 times", {DIARRHOEA}, {VOMITING}),
+    ("not feeling great with this cough", {UNWELL, COUGH}, set()),
+    # said both ways: it counts as reported
+    ("no cough. Actually yes a cough at night", {COUGH}, set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected_reported", "expected_denied"), NEGATION_CASES)
+def test_negation_is_short_and_explicit(
+    text: str, expected_reported: set[SymptomCode], expected_denied: set[SymptomCode]
+) -> None:
+    result = parse(text)
+    assert {m.code for m in result.symptoms} == expected_reported
+    assert set(result.denied) == expected_denied
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "count"),
+    [
+        ("diarrhea 5 times", DIARRHOEA, 5),
+        ("4 watery stools since this morning", DIARRHOEA, 4),
+        ("runs x3", DIARRHOEA, 3),
+        ("diarrhoea x 6", DIARRHOEA, 6),
+        ("been to the loo six times", DIARRHOEA, 6),
+        ("had diarrhea about 6 times today", DIARRHOEA, 6),
+        ("5 loose stools", DIARRHOEA, 5),
+        ("diarrhea 4x", DIARRHOEA, 4),
+        ("vomited twice", VOMITING, 2),
+        ("threw up 3 times", VOMITING, 3),
+        ("sore throat, cough and diarrhea 4 times", DIARRHOEA, 4),
+        ("diarrhea 5 times and vomiting twice", VOMITING, 2),
+    ],
+)
+def test_episode_counts(text: str, code: SymptomCode, count: int) -> None:
+    mention = next(m for m in parse(text).symptoms if m.code is code)
+    assert mention.count == count
+
+
+@pytest.mark.parametrize(
+    "text", ["diarrhea", "diarrhea for 2 days", "diarrhea since 6am", "diarrhea, temp 101"]
+)
+def test_no_count_when_none_is_given(text: str) -> None:
+    (mention,) = [m for m in parse(text).symptoms if m.code is DIARRHOEA]
+    assert mention.count is None
+
+
+def test_one_mention_per_symptom_keeps_the_highest_count() -> None:
+    result = parse("diarrhea 3 times this morning. more diarrhea since lunch 5 times")
+    assert [m.code for m in result.symptoms] == [DIARRHOEA]
+    assert result.symptoms[0].count == 5
+
+
+# --- red flags --------------------------------------------------------------------------------
+
+RED_FLAG_CASES = [
+    ("can't breathe", SOB),
+    ("cant breath", SOB),
+    ("he can't breathe properly", SOB),
+    ("struggling to breathe", SOB),
+    ("breathless at rest", SOB),
+    ("gasping for air", SOB),
+    ("very short of breath", SOB),
+    ("passed out", DIZZY),
+    ("she fainted this morning", DIZZY),
+    ("blacked out in the shower", DIZZY),
+    ("he collapsed", DIZZY),
+    ("so confused", CONFUSION),
+    ("he's not making sense", CONFUSION),
+    ("slurred speech", CONFUSION),
+    ("he won't wake up", CONFUSION),
+    ("really hard to wake", CONFUSION),
+    ("shaking and can't stop", RIGORS),
+    ("shivering uncontrollably", RIGORS),
+    ("blue lips", C.MOTTLED_SKIN),
+    ("his lips look blue", C.MOTTLED_SKIN),
+    ("blotchy skin", C.MOTTLED_SKIN),
+    ("grey skin", C.MOTTLED_SKIN),
+    ("chest pain", C.CHEST_PAIN),
+    ("pain in my chest", C.CHEST_PAIN),
+    ("bleeding won't stop", C.SEVERE_BLEEDING),
+    ("nosebleed and it won't stop", C.SEVERE_BLEEDING),
+    ("coughing up blood", C.SEVERE_BLEEDING),
+    ("I feel like I'm dying", C.SENSE_OF_DOOM),
+    ("something is very wrong", C.SENSE_OF_DOOM),
+    ("I think I'm going to die", C.SENSE_OF_DOOM),
+    ("haven't peed all day", C.NO_URINE),
+    ("no urine since yesterday", C.NO_URINE),
+    ("101.5 and shaking", RIGORS),
+    # a red flag inside a question may be happening now: it is never explained away
+    ("what do I do if she can't breathe", SOB),
+    ("what should I do if I get chest pain?", C.CHEST_PAIN),
+]
+
+
+@pytest.mark.parametrize(("text", "code"), RED_FLAG_CASES)
+def test_red_flags_are_caught(text: str, code: SymptomCode) -> None:
+    flags = find_red_flags(text, NOW, CLINIC_TZ)
+    assert code in {flag.code for flag in flags}
+    assert all(flag.red_flag for flag in flags)
+    assert code in {m.code for m in parse(text).symptoms if m.red_flag}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a bit short of breath",
+        "dizzy",
+        "light headed",
+        "shivering",
+        "chills",
+        "no chest pain",
+        "not confused",
+        "he hasn't passed out",
+        "I'm dying to see my grandkids",
+        "something is wrong with the thermometer",
+        "I want to sob",
+        "my dog collapsed",
+        "sore throat and a cough",
+        "",
+    ],
+)
+def test_no_red_flag(text: str) -> None:
+    assert find_red_flags(text, NOW, CLINIC_TZ) == ()
+
+
+def test_red_flags_without_a_clock_are_dated_now() -> None:
+    before = datetime.now(timezone.utc)
+    (flag,) = find_red_flags("chest pain")
+    assert before <= flag.occurred_at <= datetime.now(timezone.utc)
+
+
+def test_plain_symptoms_are_not_flagged_as_red() -> None:
+    result = parse("cough, sore throat, dizzy and a bit short of breath")
+    assert {m.code for m in result.symptoms} == {COUGH, SORE_THROAT, DIZZY, SOB}
+    assert not any(m.red_flag for m in result.symptoms)
+
+
+def test_red_flag_wording_wins_over_plain_wording_of_the_same_symptom() -> None:
+    result = parse("a bit short of breath earlier. now I can't breathe")
+    (mention,) = result.symptoms
+    assert mention.code is SOB and mention.red_flag
+
+
+# --- fever reducers ---------------------------------------------------------------------------
+
+A = FeverReducer
+
+FEVER_REDUCER_CASES = [
+    ("took tylenol 2 hours ago", (A.ACETAMINOPHEN,)),
+    ("had 2 advil at 6am", (A.IBUPROFEN,)),
+    ("I've taken paracetamol", (A.ACETAMINOPHEN,)),
+    ("just took panadol", (A.ACETAMINOPHEN,)),
+    ("gave him calpol", (A.ACETAMINOPHEN,)),
+    ("I took acetaminophen this morning", (A.ACETAMINOPHEN,)),
+    ("took nurofen", (A.IBUPROFEN,)),
+    ("had some motrin", (A.IBUPROFEN,)),
+    ("took ibuprofin", (A.IBUPROFEN,)),
+    ("took an aspirin", (A.ASPIRIN,)),
+    ("had an aleve", (A.NAPROXEN,)),
+    ("took naproxen", (A.NAPROXEN,)),
+    ("took something for the fever", (A.UNKNOWN,)),
+    ("I took a pill for the temp", (A.UNKNOWN,)),
+    ("took a fever reducer", (A.UNKNOWN,)),
+    ("took tylenol and 2 advil", (A.ACETAMINOPHEN, A.IBUPROFEN)),
+    ("my husband had 2 panadol at 10pm last night", (A.ACETAMINOPHEN,)),
+    ("2 panadol", (A.ACETAMINOPHEN,)),
+    ("I took tylenol, is that ok?", (A.ACETAMINOPHEN,)),
+    ("not sure if I took tylenol", (A.ACETAMINOPHEN,)),
+    # asking about one, or not taking one, is not a dose
+    ("can I take tylenol?", ()),
+    ("Can I take tylenol", ()),
+    ("should I give him calpol", ()),
+    ("is it ok to take ibuprofen", ()),
+    ("can I take tylenol and advil?", ()),
+    ("should I have taken tylenol", ()),
+    ("I haven't taken any tylenol", ()),
+    ("didn't take anything", ()),
+    ("I'm allergic to aspirin", ()),
+    ("I was told not to take ibuprofen", ()),
+    ("tylenol?", ()),
+    ("what if I took tylenol", ()),
+]
+
+
+@pytest.mark.parametrize(("text", "medicines"), FEVER_REDUCER_CASES)
+def test_fever_reducer_doses(text: str, medicines: tuple[FeverReducer, ...]) -> None:
+    assert tuple(d.medicine for d in parse(text).fever_reducers) == medicines
+
+
+def test_dose_time_comes_from_the_same_clause() -> None:
+    (dose,) = parse("took tylenol 2 hours ago").fever_reducers
+    assert dose.taken_at == NOW - timedelta(hours=2)
+    (dose,) = parse("had 2 advil at 6am").fever_reducers
+    assert dose.taken_at == datetime(2024, 3, 5, 6, 0, tzinfo=CLINIC_TZ)
+
+
+def test_dose_without_a_time_is_now() -> None:
+    (dose,) = parse("just took paracetamol").fever_reducers
+    assert dose.taken_at == NOW
+
+
+def test_medicines_named_together_share_the_time() -> None:
+    doses = parse("I gave him calpol and nurofen at 3pm").fever_reducers
+    three_pm_yesterday = datetime(2024, 3, 4, 15, 0, tzinfo=CLINIC_TZ)
+    assert [(d.medicine, d.taken_at) for d in doses] == [
+        (A.ACETAMINOPHEN, three_pm_yesterday),
+        (A.IBUPROFEN, three_pm_yesterday),
+    ]
+
+
+def test_dose_raw_is_the_medicine_as_written() -> None:
+    (dose,) = parse("Took TYLENOL at 9").fever_reducers
+    assert dose.raw == "TYLENOL"
+
+
+# --- times and raw fragments ------------------------------------------------------------------
+
+
+def test_symptom_time_comes_from_its_clause_only() -> None:
+    result = parse("coughing since last night and now chills")
+    by_code = {m.code: m for m in result.symptoms}
+    assert by_code[COUGH].occurred_at < NOW - timedelta(hours=6)
+    assert by_code[CHILLS].occurred_at == NOW
+
+
+def test_symptom_without_a_time_is_now() -> None:
+    (mention,) = parse("sore throat").symptoms
+    assert mention.occurred_at == NOW
+
+
+def test_fainted_this_morning_is_dated_this_morning() -> None:
+    (mention,) = parse("she fainted this morning").symptoms
+    assert mention.occurred_at.astimezone(CLINIC_TZ).date() == NOW.astimezone(CLINIC_TZ).date()
+    assert mention.occurred_at < NOW
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("Temp 101 and CHILLS", "CHILLS"),
+        ("my port   is red", "port is red"),
+        ("he can't breathe properly", "can't breathe"),
+        ("diarrhea 5 times", "diarrhea"),
+    ],
+)
+def test_raw_is_the_short_fragment_matched(text: str, raw: str) -> None:
+    (mention,) = parse(text).symptoms
+    assert mention.raw == raw
+
+
+# --- "nothing else" and caregiver concern -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no other symptoms", True),
+        ("nothing else", True),
+        ("feel fine otherwise", True),
+        ("I feel fine", True),
+        ("none", True),
+        ("Nope", True),
+        ("no", True),
+        ("chills, nothing else", True),
+        ("I'm not feeling well", False),
+        ("not feeling fine at all", False),
+        ("I'm coughing as well", False),
+        ("chills", False),
+        ("can I eat sushi", False),
+    ],
+)
+def test_says_no_symptoms(text: str, expected: bool) -> None:
+    assert parse(text).says_no_symptoms is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("he's not himself", True),
+        ("she's acting strange", True),
+        ("he's acting weird today", True),
+        ("not acting like herself", True),
+        ("he seems off", True),
+        ("I'm worried about my husband", True),
+        ("something's not right with my mum", True),
+        ("more sleepy than usual", True),
+        ("I'm not worried about him", False),
+        ("he's doing fine", False),
+        ("I'm worried about my temp", False),
+        ("my wife has chills", False),
+    ],
+)
+def test_caregiver_concern(text: str, expected: bool) -> None:
+    assert parse(text).caregiver_concern is expected
+
+
+# --- robustness -------------------------------------------------------------------------------
+
+GARBAGE = [
+    "",
+    "   ",
+    "🤒🤢😷" * 300,
+    "a" * 10_000,
+    "cough " * 2_000,
+    "," * 10_000,
+    "no " * 3_000 + "cough",
+    "1" * 5_000 + " tylenol",
+    "".join(chr(i) for i in range(32)) * 300,
+    "'; DROP TABLE symptoms; -- cough",
+    "<script>alert('chills')</script>",
+    "\u202ecough\u202c \ufeff\u200b chills",
+    "cough \ud800 chills",
+    "took tylenol " * 800,
+    "my port is red and " * 500,
+    "\n\n\n" * 2_000,
+    "shaking and " * 1_000,
+]
+
+
+@pytest.mark.parametrize("text", GARBAGE, ids=range(len(GARBAGE)))
+def test_garbage_never_raises_and_returns_quickly(text: str) -> None:
+    started = time.perf_counter()
+    result = parse(text)
+    flags = find_red_flags(text, NOW, CLINIC_TZ)
+    elapsed = time.perf_counter() - started
+    assert isinstance(result, SymptomParse)
+    assert all(flag.red_flag for flag in flags)
+    assert elapsed < 1.0
+
+
+def test_control_characters_do_not_hide_a_symptom() -> None:
+    assert reported("chest\x00 pain") == {C.CHEST_PAIN}
+    assert reported("I have\u200b a cough") == {COUGH}
+
+
+def test_sql_looking_text_is_read_as_text() -> None:
+    assert reported("'; DROP TABLE patients; -- I have a cough") == {COUGH}
+
+
+def test_curly_apostrophes_are_read_like_straight_ones() -> None:
+    assert {f.code for f in find_red_flags("he can’t breathe", NOW, CLINIC_TZ)} == {SOB}
+
+
+def test_a_long_message_is_read_up_to_its_first_two_thousand_characters() -> None:
+    filler = "blah " * 300
+    assert reported(filler + "chest pain") == {C.CHEST_PAIN}
