@@ -1,0 +1,193 @@
+"""The persisted outbox: every SMS is written to the database first, then delivered with retries.
+
+Writing first means a crash, a Twilio outage or a restart loses nothing: the worker picks up
+whatever is due. A row is claimed by moving it to "sending" with a short lease, so two workers
+never send the same row, and a worker that dies mid-send leaves a row that is retried when the
+lease runs out.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db.models import OutboundMessage
+from bot.db.session import unit_of_work
+from bot.sms.gateway import SendResult, SmsGateway
+from bot.sms.gsm7 import to_gsm7
+
+
+class Purpose(str, enum.Enum):
+    REPLY = "reply"  # an answer in a conversation
+    PAGE = "page"  # a care-team page
+    PATIENT_NOTICE = "patient_notice"  # escalation news for the patient or caregiver
+    RECHECK = "recheck"  # "time to take your temperature again"
+
+
+class Status(str, enum.Enum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"  # accepted by Twilio
+    RECORDED = "recorded"  # no Twilio configured: printed and kept, not sent
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+
+
+SEND_LEASE = timedelta(seconds=60)
+MAX_ATTEMPTS = 12  # about half an hour of retries with the backoff below
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: 2 s, 4 s, 8 s ... capped at 5 minutes."""
+    return timedelta(seconds=min(2 ** max(attempts, 1), 300))
+
+
+def enqueue(
+    session: Session,
+    *,
+    to: str,
+    body: str,
+    purpose: Purpose,
+    now: datetime,
+    patient_id: int | None = None,
+) -> OutboundMessage:
+    row = OutboundMessage(
+        to_phone=to,
+        body=to_gsm7(body),
+        purpose=purpose.value,
+        status=Status.PENDING.value,
+        attempts=0,
+        next_attempt_at=now,
+        patient_id=patient_id,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    message_id: int
+    purpose: str
+    to: str
+    status: Status
+    result: SendResult
+
+
+def _take(session: Session, message_id: int, now: datetime) -> bool:
+    """Claim one due message for sending; False when someone else has it or it is not due."""
+    taken = session.execute(
+        update(OutboundMessage)
+        .where(
+            OutboundMessage.id == message_id,
+            OutboundMessage.next_attempt_at <= now,
+            OutboundMessage.status.in_([Status.PENDING.value, Status.SENDING.value]),
+        )
+        .values(status=Status.SENDING.value, next_attempt_at=now + SEND_LEASE)
+    )
+    return taken.rowcount == 1
+
+
+def _claim_due(session_factory: sessionmaker, now: datetime, limit: int) -> list[int]:
+    with unit_of_work(session_factory) as session:
+        due = session.execute(
+            select(OutboundMessage.id)
+            .where(
+                or_(
+                    OutboundMessage.status == Status.PENDING.value,
+                    OutboundMessage.status
+                    == Status.SENDING.value,  # lease ran out: the sender died
+                ),
+                OutboundMessage.next_attempt_at <= now,
+            )
+            .order_by(OutboundMessage.next_attempt_at, OutboundMessage.id)
+            .limit(limit)
+        ).scalars()
+        return [message_id for message_id in list(due) if _take(session, message_id, now)]
+
+
+def deliver_one(
+    session_factory: sessionmaker,
+    gateway: SmsGateway,
+    message_id: int,
+    now: datetime,
+    *,
+    recorded_only: bool,
+    status_callback: str | None = None,
+) -> DeliveryReport:
+    """Send one claimed message and record the outcome."""
+    with unit_of_work(session_factory) as session:
+        row = session.get(OutboundMessage, message_id)
+        to, body, purpose = row.to_phone, row.body, row.purpose
+    result = gateway.send(to, body, status_callback=status_callback)
+    with unit_of_work(session_factory) as session:
+        row = session.get(OutboundMessage, message_id)
+        row.attempts += 1
+        if result.ok:
+            row.status = (Status.RECORDED if recorded_only else Status.SENT).value
+            row.provider_sid = result.provider_sid
+            row.sent_at = now
+            row.last_error = None
+        elif result.retryable and row.attempts < MAX_ATTEMPTS:
+            row.status = Status.PENDING.value
+            row.next_attempt_at = now + retry_delay(row.attempts)
+            row.last_error = f"{result.error_code}: {result.error_message}"[:500]
+        else:
+            row.status = Status.FAILED.value
+            row.last_error = f"{result.error_code}: {result.error_message}"[:500]
+        status = Status(row.status)
+    return DeliveryReport(message_id, purpose, to, status, result)
+
+
+def deliver_due(
+    session_factory: sessionmaker,
+    gateway: SmsGateway,
+    clock: Callable[[], datetime],
+    *,
+    recorded_only: bool,
+    status_callback: str | None = None,
+    limit: int = 50,
+) -> list[DeliveryReport]:
+    """Send every message that is due now; returns what happened to each."""
+    now = clock()
+    return [
+        deliver_one(
+            session_factory,
+            gateway,
+            message_id,
+            clock(),
+            recorded_only=recorded_only,
+            status_callback=status_callback,
+        )
+        for message_id in _claim_due(session_factory, now, limit)
+    ]
+
+
+def send_now(
+    session_factory: sessionmaker,
+    gateway: SmsGateway,
+    message_id: int,
+    clock: Callable[[], datetime],
+    *,
+    recorded_only: bool,
+    status_callback: str | None = None,
+) -> DeliveryReport | None:
+    """Try a freshly queued message at once; the worker retries it if this attempt fails."""
+    with unit_of_work(session_factory) as session:
+        if not _take(session, message_id, clock()):
+            return None
+    return deliver_one(
+        session_factory,
+        gateway,
+        message_id,
+        clock(),
+        recorded_only=recorded_only,
+        status_callback=status_callback,
+    )
