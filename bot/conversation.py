@@ -1,0 +1,505 @@
+"""What Nadir says back, turn by turn: the use cases behind the Rasa actions.
+
+Each function takes the runtime, the sender's phone number and what the dialogue knows (the
+pending report step), does its work in one database transaction, and returns the SMS texts to
+send and the next report step. Actions only translate between the tracker and these functions.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
+
+from sqlalchemy import select
+
+from bot.clinical.advice import patient_advice
+from bot.clinical.anc import parse_anc
+from bot.clinical.checklist import checklist_prompt, parse_checklist_reply
+from bot.clinical.model import (
+    Assessment,
+    Clinic,
+    Disposition,
+    ParsedTemperature,
+    Reporter,
+    SymptomCode,
+    SymptomMention,
+)
+from bot.clinical.numbers import SMALL_NUMBER_WORDS
+from bot.clinical.profiles import celsius_to_fahrenheit
+from bot.clinical.rules import SYMPTOM_LABELS
+from bot.clinical.symptoms import find_red_flags
+from bot.db.models import SymptomReportRow
+from bot.db.session import unit_of_work
+from bot.knowledge import KnowledgeBase, load_knowledge_base, render
+from bot.runtime import Runtime, utc_now
+from bot.services import escalation
+from bot.services.enrolment import Caller, CallerKind, identify
+from bot.services.reporting import (
+    ParsedReport,
+    ReportResult,
+    assess_patient,
+    parse_report,
+    reporter_of,
+    store_report,
+)
+
+
+class Step(str, enum.Enum):
+    """The question of a guided report (or a numbered menu) that is waiting for an answer."""
+
+    TEMPERATURE = "temperature"
+    CHECKLIST = "checklist"
+    DIARRHOEA_COUNT = "diarrhoea_count"
+    MENU = "menu"
+
+
+@dataclass(frozen=True)
+class Turn:
+    messages: tuple[str, ...]
+    step: Step | None = None
+
+
+def _step(value: str | None) -> Step | None:
+    try:
+        return Step(value) if value else None
+    except ValueError:
+        return None
+
+
+def describe_reading(reading: ParsedTemperature, tz: tzinfo, now: datetime) -> str:
+    celsius = reading.celsius or 0.0
+    text = f"{celsius:.1f}C ({celsius_to_fahrenheit(celsius):.1f}F)"
+    if reading.site is not None:
+        text += f" {reading.site.value}"
+    if (now - reading.measured_at).total_seconds() > 300:
+        text += " at " + _clock(reading.measured_at, tz, now)
+    return text
+
+
+def _clock(moment: datetime, tz: tzinfo, now: datetime) -> str:
+    local = moment.astimezone(tz)
+    label = local.strftime("%I:%M%p").lstrip("0").lower()
+    if local.date() != now.astimezone(tz).date():
+        label += (
+            " yesterday"
+            if (now.astimezone(tz).date() - local.date()).days == 1
+            else local.strftime(" %b %d")
+        )
+    return label
+
+
+def describe_symptom(symptom: SymptomMention) -> str:
+    words = SYMPTOM_LABELS[symptom.code]
+    if symptom.count:
+        words += f" x{symptom.count}"
+    return words
+
+
+def _saved_line(result: ReportResult, tz: tzinfo, now: datetime) -> str:
+    parts = [describe_reading(r, tz, now) for r in result.readings]
+    parts += [describe_symptom(s) for s in result.symptoms]
+    parts += [
+        f"{d.medicine.value} taken at {_clock(d.taken_at, tz, now)}" for d in result.fever_reducers
+    ]
+    who = " for the patient" if result.reporter is Reporter.CAREGIVER else ""
+    return f"Saved{who}: " + "; ".join(parts) + "."
+
+
+def _rejected_line(rejected: tuple[ParsedTemperature, ...]) -> str:
+    shown = ", ".join(f'"{r.raw.strip()[:20] or r.value}"' for r in rejected[:3])
+    return (
+        f"I could not use {shown} as a temperature, so I did not save it. Please check the "
+        "thermometer and text the number again, like 38.2 or 100.8F."
+    )
+
+
+def _not_enrolled(clinic: Clinic, urgent: bool) -> Turn:
+    if urgent:
+        return Turn(
+            (
+                f"This sounds serious. Call {clinic.emergency_number} or go to the nearest emergency "
+                f"department now. If you are having chemotherapy, tell them, and call {clinic.phone_24h}.",
+            )
+        )
+    return Turn(
+        (
+            f"I don't have this number on file, so I can't save readings. If you are a patient of "
+            f"{clinic.name}, ask your care team to enroll this number. If you are on chemotherapy "
+            f"and have a temperature or feel unwell, call {clinic.phone_24h} now.",
+        )
+    )
+
+
+def _care_team_number(clinic: Clinic) -> Turn:
+    return Turn(
+        (
+            "This number is on the care team list, so it can't send patient reports. Text STATUS "
+            "for open alerts, or ACK and the code to acknowledge one.",
+        )
+    )
+
+
+def _advice(rt: Runtime, result: ReportResult, paged: bool) -> str | None:
+    assessment = result.assessment
+    if assessment is None:
+        return None
+    if assessment.disposition is Disposition.NONE and assessment.advice == "none":
+        return None
+    return patient_advice(
+        assessment, rt.settings.clinic, result.reporter, paged=paged, profile=rt.settings.profile
+    )
+
+
+def _report_turn(
+    rt: Runtime, result: ReportResult, paged: bool, now: datetime, ask_next: Step | None
+) -> Turn:
+    tz = rt.settings.timezone
+    messages: list[str] = []
+    advice = _advice(rt, result, paged)
+    urgent = result.assessment is not None and result.assessment.pages_care_team
+    if urgent and advice:
+        messages.append(advice)  # what to do now comes first
+    if result.stored_anything:
+        messages.append(_saved_line(result, tz, now))
+    if result.rejected:
+        messages.append(_rejected_line(result.rejected))
+    if advice and not urgent:
+        messages.append(advice)
+    if urgent:
+        ask_next = None  # no questionnaire while someone should be on the phone
+    if ask_next is Step.CHECKLIST:
+        messages.append(checklist_prompt())
+    elif ask_next is Step.DIARRHOEA_COUNT:
+        messages.append("How many times have you had diarrhea in the last 24 hours? Text a number.")
+    elif ask_next is Step.TEMPERATURE and not result.rejected:
+        messages.append(ask_temperature_text())
+    return Turn(tuple(messages), ask_next)
+
+
+def ask_temperature_text() -> str:
+    return (
+        "What is the temperature now? Text the number, like 38.2 or 100.8F. If you can't take it, "
+        "text SKIP. Text CANCEL to stop."
+    )
+
+
+def _store_and_escalate(
+    rt: Runtime, caller: Caller, parsed: ParsedReport, text: str, now: datetime
+) -> tuple[ReportResult, bool]:
+    """Store the facts, assess, and page the care team when the assessment says so."""
+    with unit_of_work(rt.sessions) as session:
+        fresh = identify(session, caller.phone, rt.settings.default_region)
+        result = store_report(
+            session, caller=fresh, parsed=parsed, text=text, now=now, profile=rt.settings.profile
+        )
+        paged = escalation.act_on(session, rt.settings, fresh, result.assessment, now)
+    escalation.flush_outbox(rt)
+    return result, paged
+
+
+def _checklist_report(text: str, codes: tuple[SymptomCode, ...], now: datetime) -> ParsedReport:
+    return ParsedReport(
+        readings=(),
+        rejected=(),
+        symptoms=tuple(
+            SymptomMention(code=c, raw=f"checklist: {text[:40]}", occurred_at=now) for c in codes
+        ),
+        fever_reducers=(),
+        says_no_symptoms=not codes,
+        caregiver_concern=False,
+    )
+
+
+def _merge(a: ParsedReport, b: ParsedReport) -> ParsedReport:
+    seen = {s.code for s in a.symptoms}
+    return replace(a, symptoms=a.symptoms + tuple(s for s in b.symptoms if s.code not in seen))
+
+
+def report(rt: Runtime, phone: str, text: str, step_value: str | None) -> Turn:
+    """A message that may carry a temperature, symptoms, or the answer to a report question."""
+    now = utc_now()
+    tz = rt.settings.timezone
+    step = _step(step_value)
+    with unit_of_work(rt.sessions) as session:
+        caller = identify(session, phone, rt.settings.default_region)
+    parsed = parse_report(text, now, tz)
+    if caller.kind is CallerKind.CARE_TEAM:
+        return _care_team_number(rt.settings.clinic)
+    if caller.kind is CallerKind.UNKNOWN:
+        serious = bool(find_red_flags(text)) or any(
+            (r.celsius or 0) >= 38.0 for r in parsed.readings
+        )
+        return _not_enrolled(rt.settings.clinic, serious)
+
+    if step is Step.MENU and not (parsed.readings or parsed.symptoms):
+        choice = text.strip().strip(".#")
+        if choice == "1":
+            return start_report(rt, phone)
+        if choice == "2":
+            return Turn(("Ask me in your own words, like: can I eat sushi? can I keep my cat?",))
+        if choice == "3":
+            return answer_question(rt, "ask_fever_threshold", text, None).turn
+    if step is Step.DIARRHOEA_COUNT and not parsed.readings:
+        count = _first_count(text)
+        if count is not None:
+            return _record_diarrhoea_count(rt, caller, count, now)
+    if step is Step.CHECKLIST and not parsed.readings:
+        choice = parse_checklist_reply(text)
+        if choice is not None and not choice.invalid:
+            parsed = _merge(_checklist_report(text, choice.codes, now), parsed)
+            if not parsed.symptoms:
+                return Turn(("Thanks, noted: none of those. Text me any time something changes.",))
+            result, paged = _store_and_escalate(rt, caller, parsed, text, now)
+            wants_count = any(
+                s.code is SymptomCode.DIARRHOEA and not s.count for s in parsed.symptoms
+            )
+            return _report_turn(
+                rt, result, paged, now, Step.DIARRHOEA_COUNT if wants_count else None
+            )
+        if choice is not None and choice.invalid:
+            return Turn(
+                (f"Please use the numbers on the list. {checklist_prompt()}",), Step.CHECKLIST
+            )
+
+    if not (
+        parsed.readings
+        or parsed.symptoms
+        or parsed.fever_reducers
+        or parsed.rejected
+        or parsed.caregiver_concern
+    ):
+        if step is Step.TEMPERATURE:
+            # "skip", "no thermometer": go on to the symptoms
+            return Turn((checklist_prompt(),), Step.CHECKLIST)
+        if step is Step.CHECKLIST and parsed.says_no_symptoms:
+            return Turn(("Thanks, noted: none of those. Text me any time something changes.",))
+        if step is not None:
+            return Turn((_still_waiting(step),), step)
+        return Turn(
+            (
+                "Thanks. To report, text your temperature (like 38.2 or 100.8F) and any symptoms. "
+                "To ask a question, just ask.",
+            )
+        )
+
+    result, paged = _store_and_escalate(rt, caller, parsed, text, now)
+    ask_next: Step | None = None
+    if result.rejected and not result.stored_anything:
+        ask_next = Step.TEMPERATURE
+    elif result.readings and not result.symptoms and not result.says_no_symptoms:
+        ask_next = Step.CHECKLIST
+    elif any(s.code is SymptomCode.DIARRHOEA and not s.count for s in result.symptoms):
+        ask_next = Step.DIARRHOEA_COUNT
+    return _report_turn(rt, result, paged, now, ask_next)
+
+
+def _still_waiting(step: Step) -> str:
+    if step is Step.CHECKLIST:
+        return f"Sorry, I didn't get that. {checklist_prompt()}"
+    if step is Step.DIARRHOEA_COUNT:
+        return "How many times in the last 24 hours? Text a number, or CANCEL."
+    return ask_temperature_text()
+
+
+def _first_count(text: str) -> int | None:
+    words = {**SMALL_NUMBER_WORDS, "once": 1, "twice": 2}
+    for token in text.lower().replace(",", " ").split():
+        token = token.strip(".!?x")
+        if token.isdigit() and 0 < int(token) <= 50:
+            return int(token)
+        if token in words:
+            return words[token]
+    return None
+
+
+def _record_diarrhoea_count(rt: Runtime, caller: Caller, count: int, now: datetime) -> Turn:
+    with unit_of_work(rt.sessions) as session:
+        fresh = identify(session, caller.phone, rt.settings.default_region)
+        row = session.execute(
+            select(SymptomReportRow)
+            .where(
+                SymptomReportRow.patient_id == fresh.patient.id,
+                SymptomReportRow.code == SymptomCode.DIARRHOEA.value,
+            )
+            .order_by(SymptomReportRow.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if row is not None:
+            row.count = count
+        session.flush()
+        # four or more in a day needs the team (R9)
+        reporter = reporter_of(fresh)
+        assessment = assess_patient(
+            session, fresh.patient, now, rt.settings.profile, latest_reporter=reporter
+        )
+        paged = escalation.act_on(session, rt.settings, fresh, assessment, now)
+    escalation.flush_outbox(rt)
+    result = ReportResult(assessment=assessment, reporter=reporter, patient_id=fresh.patient.id)
+    turn = _report_turn(rt, result, paged, now, None)
+    return Turn((f"Saved: diarrhea {count} times in 24 hours.", *turn.messages))
+
+
+def start_report(rt: Runtime, phone: str) -> Turn:
+    with unit_of_work(rt.sessions) as session:
+        caller = identify(session, phone, rt.settings.default_region)
+    if caller.kind is CallerKind.CARE_TEAM:
+        return _care_team_number(rt.settings.clinic)
+    if caller.kind is CallerKind.UNKNOWN:
+        return _not_enrolled(rt.settings.clinic, urgent=False)
+    return Turn((ask_temperature_text(),), Step.TEMPERATURE)
+
+
+def cancel_report(step_value: str | None) -> Turn:
+    if _step(step_value) is None:
+        return Turn(("OK. Text me any time: a temperature, a symptom or a question.",))
+    return Turn(
+        ("OK, I stopped that report. Anything you already sent is saved; nothing else was.",)
+    )
+
+
+def resume_prompt(step_value: str | None) -> str | None:
+    """After answering a question mid-report, ask the report's question again."""
+    step = _step(step_value)
+    if step is None:
+        return None
+    return "Back to your report: " + _still_waiting(step)
+
+
+def assessment_summary(assessment: Assessment) -> str:
+    return ", ".join(f"{rule.rule}: {rule.reason}" for rule in assessment.fired) or "no rule fired"
+
+
+# --- questions ----------------------------------------------------------------------------
+
+SMS_BUDGET = 320  # two SMS segments
+
+
+@functools.lru_cache(maxsize=1)
+def knowledge_base() -> KnowledgeBase:
+    return load_knowledge_base()
+
+
+@dataclass(frozen=True)
+class Answer:
+    turn: Turn
+    topic: str | None  # what MORE continues
+    parts_sent: int
+
+
+def when_to_call(clinic: Clinic) -> str:
+    return f"Call {clinic.phone_24h} day or night for 100.4F (38C) or higher, chills, or feeling unwell."
+
+
+def _with_when_to_call(text: str, clinic: Clinic) -> tuple[str, ...]:
+    line = when_to_call(clinic)
+    joined = f"{text} {line}"
+    return (joined,) if len(joined) <= SMS_BUDGET else (text, line)
+
+
+def _anc_explanation(text: str) -> str | None:
+    value = parse_anc(text)
+    if value is None:
+        return None
+    band = anc_band(value)
+    return f"An ANC of {value:g} ({value * 1000:.0f} per uL) is {band}."
+
+
+def anc_band(value: float) -> str:
+    """Severity bands of clinical-anchors 1.2 (IDSA/NCCN): <0.1 profound, <0.5 severe, <1.0 neutropenia."""
+    if value < 0.1:
+        return "profoundly low (under 0.1): the highest infection risk"
+    if value < 0.5:
+        return "severely low (under 0.5): a high infection risk"
+    if value < 1.0:
+        return "low (under 1.0 counts as neutropenia): infection risk is raised"
+    if value < 1.5:
+        return "a little low (1.0 to 1.5): some extra care is wise"
+    return "not in the neutropenic range (1.5 or more)"
+
+
+def answer_question(rt: Runtime, intent: str, text: str, step_value: str | None) -> Answer:
+    clinic = rt.settings.clinic
+    topic = knowledge_base().by_intent(intent)
+    if topic is None:
+        return Answer(fallback(rt), None, 0)
+    first = render(topic.answer, clinic.name, clinic.phone_24h)
+    if topic.id == "anc_meaning":
+        explained = _anc_explanation(text)
+        if explained:
+            first = f"{explained} {first}"
+    if topic.more:
+        first += " Text MORE for more."
+    messages = _with_when_to_call(first, clinic) if topic.touches_fever else (first,)
+    resume = resume_prompt(step_value)
+    if resume:
+        messages += (resume,)
+    return Answer(Turn(messages, _step(step_value)), topic.id if topic.more else None, 1)
+
+
+def more(rt: Runtime, topic_id: str | None, parts_sent: int, step_value: str | None) -> Answer:
+    clinic = rt.settings.clinic
+    topic = knowledge_base().get(topic_id) if topic_id else None
+    if topic is None or parts_sent < 1 or parts_sent - 1 >= len(topic.more):
+        text = "That's all I have on that. Ask me another question, or text a temperature to report it."
+        return Answer(Turn((text,), _step(step_value)), None, 0)
+    part = render(topic.more[parts_sent - 1], clinic.name, clinic.phone_24h)
+    has_more = parts_sent < len(topic.more)
+    if has_more:
+        part += " Text MORE for more."
+    source = f"Source: {topic.source.organisation}, reviewed {topic.reviewed:%b %Y}."
+    messages = (part,) if has_more else (part, source)
+    return Answer(Turn(messages, _step(step_value)), topic.id if has_more else None, parts_sent + 1)
+
+
+def greet(rt: Runtime, phone: str) -> Turn:
+    clinic = rt.settings.clinic
+    with unit_of_work(rt.sessions) as session:
+        caller = identify(session, phone, rt.settings.default_region)
+        name = (
+            caller.patient.name.split()[0]
+            if caller.kind is CallerKind.PATIENT and caller.patient
+            else None
+        )
+        caregiver_for = (
+            caller.patient.name.split()[0]
+            if caller.kind is CallerKind.CAREGIVER and caller.patient
+            else None
+        )
+    hello = f"Hi {name}" if name else "Hi"
+    if caregiver_for:
+        hello += f". You can report for {caregiver_for} here"
+    return Turn(
+        (
+            f"{hello}. This is Nadir from {clinic.name}. Text a temperature (like 38.2 or 100.8F) and "
+            "any symptoms, or ask about avoiding infection. In an emergency call "
+            f"{clinic.emergency_number}. Text HELP for help.",
+        )
+    )
+
+
+def help_text(rt: Runtime) -> Turn:
+    clinic = rt.settings.clinic
+    return Turn(
+        (
+            f"Nadir, the {clinic.name} chemo helpline by text. Text a temperature or symptoms to "
+            f"report them, or ask a question. 24-hour line: {clinic.phone_24h}. Emergency: "
+            f"{clinic.emergency_number}. Text STOP to stop messages.",
+        )
+    )
+
+
+def goodbye() -> Turn:
+    return Turn(("You're welcome. Text me any time, day or night.",))
+
+
+MENU_TEXT = (
+    "Sorry, I didn't understand. Reply with a number: 1 Report a temperature or symptom. "
+    "2 Ask about infection, food, pets or visitors. 3 What counts as a fever."
+)
+
+
+def fallback(rt: Runtime) -> Turn:
+    clinic = rt.settings.clinic
+    return Turn((f"{MENU_TEXT} If you feel unwell, call {clinic.phone_24h} now.",), Step.MENU)

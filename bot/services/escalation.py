@@ -1,0 +1,563 @@
+"""Paging the care team, acknowledgement, backups, rechecks: the closed loop of an escalation.
+
+One escalation per episode: a further qualifying report while one is open is added to it rather
+than paging again. The primary on-call member is paged at once; if nobody acknowledges within
+the window, the patient is told to go to the emergency department and the next backup is paged,
+and so on down the list (and round again) until someone acknowledges. Every hop is an event.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.clinical.model import AncResult, Assessment, Disposition, FiredRule, Reading, Reporter
+from bot.clinical.page import (
+    PageFacts,
+    acknowledged_notice,
+    care_team_page,
+    no_answer_notice,
+    recheck_reminder,
+)
+from bot.config import Settings
+from bot.db.models import (
+    CareTeamMember,
+    Escalation,
+    EscalationEvent,
+    OutboundMessage,
+    Patient,
+    ScheduledJob,
+    SymptomReportRow,
+    TemperatureReadingRow,
+)
+from bot.db.session import unit_of_work
+from bot.runtime import Runtime, utc_now
+from bot.services.enrolment import Caller, CallerKind, paging_order
+from bot.sms import outbox
+
+OPEN_STATUSES = ("open", "acknowledged")
+MAX_PAGING_ROUNDS = 3  # down the whole list this many times before giving up on paging
+_CODE_ALPHABET = (
+    "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O or 1/I/L: read aloud and typed on phones
+)
+
+
+def _event(
+    session: Session,
+    escalation: Escalation,
+    kind: str,
+    now: datetime,
+    *,
+    member: CareTeamMember | None = None,
+    message: OutboundMessage | None = None,
+    detail: str | None = None,
+) -> None:
+    session.add(
+        EscalationEvent(
+            escalation_id=escalation.id,
+            kind=kind,
+            member_id=member.id if member else None,
+            outbound_message_id=message.id if message else None,
+            detail=detail,
+            at=now,
+        )
+    )
+
+
+def _new_code(session: Session) -> str:
+    while True:
+        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(3))
+        if session.execute(select(Escalation.id).where(Escalation.code == code)).first() is None:
+            return code
+
+
+def open_escalation(session: Session, patient_id: int) -> Escalation | None:
+    return session.execute(
+        select(Escalation)
+        .where(Escalation.patient_id == patient_id, Escalation.status.in_(OPEN_STATUSES))
+        .order_by(Escalation.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _page_facts(
+    session: Session, escalation: Escalation, assessment_rules: tuple, now: datetime
+) -> PageFacts:
+    patient: Patient = escalation.patient
+    readings = session.execute(
+        select(TemperatureReadingRow)
+        .where(TemperatureReadingRow.patient_id == patient.id)
+        .order_by(TemperatureReadingRow.measured_at.desc())
+        .limit(3)
+    ).scalars()
+    recent = tuple(
+        reversed([Reading(celsius=r.celsius, measured_at=r.measured_at) for r in readings])
+    )
+    symptoms = session.execute(
+        select(SymptomReportRow.code)
+        .where(
+            SymptomReportRow.patient_id == patient.id,
+            SymptomReportRow.occurred_at >= now - timedelta(hours=24),
+        )
+        .order_by(SymptomReportRow.occurred_at.desc())
+    ).scalars()
+    last_chemo = max((d.given_on for d in patient.chemo_doses), default=None)
+    anc_rows = sorted(patient.anc_results, key=lambda r: r.measured_at)
+    latest_anc = AncResult(anc_rows[-1].value, anc_rows[-1].measured_at) if anc_rows else None
+    reporter = Reporter.PATIENT if escalation.notify_phone == patient.phone else Reporter.CAREGIVER
+    return PageFacts(
+        code=escalation.code,
+        disposition=Disposition(escalation.disposition),
+        patient_name=patient.name,
+        callback_phone=escalation.notify_phone,
+        reporter=reporter,
+        fired=assessment_rules,
+        readings=recent,
+        symptom_words=tuple(dict.fromkeys(code.replace("_", " ") for code in symptoms)),
+        last_chemo=last_chemo,
+        latest_anc=latest_anc,
+    )
+
+
+def _queue_page(
+    session: Session, escalation: Escalation, member: CareTeamMember, body: str, now: datetime
+) -> OutboundMessage:
+    message = outbox.enqueue(
+        session,
+        to=member.phone,
+        body=body,
+        purpose=outbox.Purpose.PAGE,
+        now=now,
+        patient_id=escalation.patient_id,
+    )
+    message.escalation_id = escalation.id
+    message.member_id = member.id
+    return message
+
+
+def _page_member(
+    session: Session,
+    settings: Settings,
+    escalation: Escalation,
+    member: CareTeamMember,
+    body: str,
+    kind: str,
+    now: datetime,
+) -> None:
+    message = _queue_page(session, escalation, member, body, now)
+    escalation.hop += 1
+    _event(session, escalation, kind, now, member=member, message=message)
+    session.add(
+        ScheduledJob(
+            kind="ack_timeout",
+            run_at=now + timedelta(minutes=settings.ack_minutes),
+            status="pending",
+            patient_id=escalation.patient_id,
+            escalation_id=escalation.id,
+            hop=escalation.hop,
+            created_at=now,
+        )
+    )
+
+
+def _rules_of(escalation: Escalation) -> tuple:
+    fired = []
+    for line in escalation.criteria.splitlines():
+        rule, _, reason = line.partition(": ")
+        if rule:
+            fired.append(
+                FiredRule(rule=rule, disposition=Disposition(escalation.disposition), reason=reason)
+            )
+    return tuple(fired)
+
+
+def escalate(
+    session: Session, settings: Settings, caller: Caller, assessment: Assessment, now: datetime
+) -> bool:
+    """Open (or add to) the patient's escalation and page; True when the care team has been paged."""
+    patient = caller.patient
+    assert patient is not None and assessment.pages_care_team
+    criteria = "\n".join(f"{rule.rule}: {rule.reason}" for rule in assessment.fired)
+    current = open_escalation(session, patient.id)
+    if current is not None:
+        _event(session, current, "report_added", now, detail=criteria)
+        upgraded = assessment.disposition.rank > Disposition(current.disposition).rank
+        if upgraded:
+            current.disposition = assessment.disposition.value
+            current.criteria = criteria
+            member = _last_paged_member(session, current)
+            if member is not None and current.status == "open":
+                facts = _page_facts(session, current, assessment.fired, now)
+                body = "UPDATE " + care_team_page(facts, now, settings.timezone)
+                message = _queue_page(session, current, member, body, now)
+                _event(session, current, "update_paged", now, member=member, message=message)
+        return _anyone_paged(session, current)
+    order = paging_order(session)
+    escalation = Escalation(
+        code=_new_code(session),
+        patient_id=patient.id,
+        disposition=assessment.disposition.value,
+        status="open",
+        criteria=criteria,
+        notify_phone=caller.phone,
+        hop=0,
+        opened_at=now,
+    )
+    session.add(escalation)
+    session.flush()
+    reporter = "caregiver" if caller.kind is CallerKind.CAREGIVER else "patient"
+    _event(session, escalation, "opened", now, detail=f"reported by {reporter}\n{criteria}")
+    if not order:
+        _event(session, escalation, "no_care_team", now, detail="nobody is enrolled to page")
+        return False
+    facts = _page_facts(session, escalation, assessment.fired, now)
+    _page_member(
+        session,
+        settings,
+        escalation,
+        order[0],
+        care_team_page(facts, now, settings.timezone),
+        "paged",
+        now,
+    )
+    _event(
+        session, escalation, "patient_told", now, detail="instructions for now sent in the reply"
+    )
+    return True
+
+
+def act_on(
+    session: Session,
+    settings: Settings,
+    caller: Caller,
+    assessment: Assessment | None,
+    now: datetime,
+) -> bool:
+    """Page the team, or book the recheck reminder; True when the team has been paged."""
+    if assessment is None or caller.patient is None:
+        return False
+    if assessment.pages_care_team:
+        return escalate(session, settings, caller, assessment, now)
+    if assessment.recheck_after_minutes:
+        schedule_recheck(
+            session, caller.patient.id, caller.phone, assessment.recheck_after_minutes, now
+        )
+    return False
+
+
+def _anyone_paged(session: Session, escalation: Escalation) -> bool:
+    return escalation.hop > 0
+
+
+def _last_paged_member(session: Session, escalation: Escalation) -> CareTeamMember | None:
+    event = session.execute(
+        select(EscalationEvent)
+        .where(
+            EscalationEvent.escalation_id == escalation.id,
+            EscalationEvent.kind.in_(("paged", "backup_paged")),
+        )
+        .order_by(EscalationEvent.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return event.member if event else None
+
+
+def _cancel_jobs(session: Session, escalation: Escalation, now: datetime) -> None:
+    session.execute(
+        update(ScheduledJob)
+        .where(ScheduledJob.escalation_id == escalation.id, ScheduledJob.status == "pending")
+        .values(status="cancelled", done_at=now)
+    )
+
+
+def _page_next(
+    session: Session, settings: Settings, escalation: Escalation, now: datetime, why: str
+) -> bool:
+    """Page the next member in order; False when every round has been used."""
+    order = paging_order(session)
+    if not order or escalation.hop >= len(order) * MAX_PAGING_ROUNDS:
+        _event(session, escalation, "paging_exhausted", now, detail=why)
+        return False
+    member = order[escalation.hop % len(order)]
+    facts = _page_facts(session, escalation, _rules_of(escalation), now)
+    body = care_team_page(facts, now, settings.timezone)
+    _page_member(session, settings, escalation, member, body, "backup_paged", now)
+    _event(session, escalation, "page_reason", now, member=member, detail=why)
+    return True
+
+
+def _tell_patient_go_to_ed(
+    session: Session, settings: Settings, escalation: Escalation, now: datetime
+) -> None:
+    if escalation.patient_told_ed_at is not None:
+        return
+    message = outbox.enqueue(
+        session,
+        to=escalation.notify_phone,
+        body=no_answer_notice(settings.clinic),
+        purpose=outbox.Purpose.PATIENT_NOTICE,
+        now=now,
+        patient_id=escalation.patient_id,
+    )
+    message.escalation_id = escalation.id
+    escalation.patient_told_ed_at = now
+    _event(session, escalation, "patient_told_go_to_ed", now, message=message)
+
+
+# --- care-team commands -------------------------------------------------------------------
+
+_ACK = re.compile(
+    r"^\s*(?:ack(?:nowledged?)?|ok|yes|got it)?\s*#?\s*([A-Za-z0-9]{3})?\s*[.!]?\s*$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class CommandReply:
+    text: str
+
+
+def _paged_open_for(session: Session, member: CareTeamMember) -> list[Escalation]:
+    paged_ids = select(EscalationEvent.escalation_id).where(
+        EscalationEvent.member_id == member.id, EscalationEvent.kind.in_(("paged", "backup_paged"))
+    )
+    return list(
+        session.execute(
+            select(Escalation)
+            .where(Escalation.id.in_(paged_ids), Escalation.status == "open")
+            .order_by(Escalation.opened_at)
+        ).scalars()
+    )
+
+
+def handle_care_team_text(
+    session: Session, settings: Settings, member: CareTeamMember, text: str, now: datetime
+) -> str:
+    """ACK <code>, "1" (when one escalation is open for them), or STATUS."""
+    words = " ".join(text.split()).strip()
+    upper = words.upper()
+    if upper in {"STATUS", "LIST", "OPEN"}:
+        return _status(session, member, now, settings)
+    if upper in {"HELP", "?"}:
+        return "Care-team commands: ACK <code> to take an alert, 1 when only one is open for you, STATUS to list open alerts."
+    mine = _paged_open_for(session, member)
+    code: str | None = None
+    match = re.fullmatch(r"(?:ACK(?:NOWLEDGED?)?\s*#?\s*)([A-Z0-9]{3})\.?", upper)
+    if match:
+        code = match.group(1)
+    elif upper in {"1", "ACK", "OK", "YES"}:
+        if len(mine) == 1:
+            code = mine[0].code
+        elif not mine:
+            return "You have no open alerts to acknowledge. Text STATUS to see all open alerts."
+        else:
+            listing = ", ".join(f"{e.code} ({e.patient.name})" for e in mine)
+            return f"You have {len(mine)} open alerts: {listing}. Reply ACK and the code."
+    if code is None:
+        return "Sorry, I didn't understand. Reply ACK and the alert code (like ACK 4F2), or STATUS."
+    return acknowledge(session, settings, member, code, now)
+
+
+def acknowledge(
+    session: Session, settings: Settings, member: CareTeamMember, code: str, now: datetime
+) -> str:
+    escalation = session.execute(
+        select(Escalation).where(Escalation.code == code.upper())
+    ).scalar_one_or_none()
+    if escalation is None:
+        return f"No alert has the code {code.upper()}. Text STATUS to see open alerts."
+    if escalation.status != "open":
+        who = escalation.acknowledged_by.name if escalation.acknowledged_by else "someone"
+        at = (
+            escalation.acknowledged_at.astimezone(settings.timezone)
+            .strftime("%I:%M%p")
+            .lstrip("0")
+            .lower()
+            if escalation.acknowledged_at
+            else "earlier"
+        )
+        return f"Alert {escalation.code} was already acknowledged by {who} at {at}."
+    escalation.status = "acknowledged"
+    escalation.acknowledged_at = now
+    escalation.acknowledged_by_id = member.id
+    _event(session, escalation, "acknowledged", now, member=member)
+    _cancel_jobs(session, escalation, now)
+    notice = outbox.enqueue(
+        session,
+        to=escalation.notify_phone,
+        body=acknowledged_notice(member.name, settings.clinic),
+        purpose=outbox.Purpose.PATIENT_NOTICE,
+        now=now,
+        patient_id=escalation.patient_id,
+    )
+    notice.escalation_id = escalation.id
+    _event(session, escalation, "patient_told_ack", now, message=notice)
+    return (
+        f"Thanks {member.name.split()[0]}. Alert {escalation.code} is yours: please call "
+        f"{escalation.notify_phone} now. The patient has been told you will call."
+    )
+
+
+def _status(session: Session, member: CareTeamMember, now: datetime, settings: Settings) -> str:
+    rows = list(
+        session.execute(
+            select(Escalation)
+            .where(Escalation.status.in_(OPEN_STATUSES))
+            .order_by(Escalation.opened_at)
+        ).scalars()
+    )
+    if not rows:
+        return "No open alerts."
+    parts = []
+    for e in rows[:6]:
+        minutes = int((now - e.opened_at).total_seconds() // 60)
+        state = (
+            "ACKED by " + e.acknowledged_by.name.split()[0]
+            if e.status == "acknowledged"
+            else "NOT ACKED"
+        )
+        parts.append(f"{e.code} {e.disposition} {e.patient.name} {minutes}m {state}")
+    more = f" (+{len(rows) - 6} more)" if len(rows) > 6 else ""
+    return "Open alerts: " + "; ".join(parts) + more
+
+
+# --- jobs the worker runs -------------------------------------------------------------------
+
+
+def run_due_jobs(session: Session, settings: Settings, now: datetime) -> int:
+    """Run every scheduled job that is due; returns how many ran."""
+    jobs = list(
+        session.execute(
+            select(ScheduledJob)
+            .where(ScheduledJob.status == "pending", ScheduledJob.run_at <= now)
+            .order_by(ScheduledJob.run_at, ScheduledJob.id)
+            .limit(100)
+        ).scalars()
+    )
+    ran = 0
+    for job in jobs:
+        # claim atomically so two workers never run the same job
+        claimed = session.execute(
+            update(ScheduledJob)
+            .where(ScheduledJob.id == job.id, ScheduledJob.status == "pending")
+            .values(status="done", done_at=now)
+        )
+        if claimed.rowcount != 1:
+            continue
+        ran += 1
+        if job.kind == "ack_timeout":
+            _ack_timeout(session, settings, job, now)
+        elif job.kind == "recheck":
+            _recheck(session, settings, job, now)
+    return ran
+
+
+def _ack_timeout(session: Session, settings: Settings, job: ScheduledJob, now: datetime) -> None:
+    escalation = session.get(Escalation, job.escalation_id)
+    if escalation is None or escalation.status != "open" or escalation.hop != job.hop:
+        return  # acknowledged, or a newer page already superseded this timer
+    _event(
+        session,
+        escalation,
+        "no_ack",
+        now,
+        detail=f"no acknowledgement within {settings.ack_minutes} min",
+    )
+    _tell_patient_go_to_ed(session, settings, escalation, now)
+    _page_next(session, settings, escalation, now, "no acknowledgement")
+
+
+def page_failed(
+    session: Session, settings: Settings, message_id: int, now: datetime, why: str
+) -> None:
+    """A page could not be delivered (invalid number, landline, undelivered): page the next member now."""
+    message = session.get(OutboundMessage, message_id)
+    if (
+        message is None
+        or message.escalation_id is None
+        or message.purpose != outbox.Purpose.PAGE.value
+    ):
+        return
+    escalation = session.get(Escalation, message.escalation_id)
+    if escalation is None or escalation.status != "open":
+        return
+    member = session.get(CareTeamMember, message.member_id) if message.member_id else None
+    _event(session, escalation, "page_failed", now, member=member, message=message, detail=why)
+    _cancel_jobs(session, escalation, now)
+    if not _page_next(session, settings, escalation, now, f"page to previous member failed: {why}"):
+        _tell_patient_go_to_ed(session, settings, escalation, now)
+
+
+def schedule_recheck(
+    session: Session, patient_id: int, notify_phone: str, minutes: int, now: datetime
+) -> None:
+    """One pending recheck reminder per patient: a newer one replaces the older."""
+    session.execute(
+        update(ScheduledJob)
+        .where(
+            ScheduledJob.patient_id == patient_id,
+            ScheduledJob.kind == "recheck",
+            ScheduledJob.status == "pending",
+        )
+        .values(status="cancelled", done_at=now)
+    )
+    session.add(
+        ScheduledJob(
+            kind="recheck",
+            run_at=now + timedelta(minutes=minutes),
+            status="pending",
+            patient_id=patient_id,
+            notify_phone=notify_phone,
+            created_at=now,
+        )
+    )
+
+
+def _recheck(session: Session, settings: Settings, job: ScheduledJob, now: datetime) -> None:
+    patient = session.get(Patient, job.patient_id)
+    if patient is None or (patient.opted_out and job.notify_phone == patient.phone):
+        return
+    outbox.enqueue(
+        session,
+        to=job.notify_phone,
+        body=recheck_reminder(settings.clinic),
+        purpose=outbox.Purpose.RECHECK,
+        now=now,
+        patient_id=patient.id,
+    )
+
+
+def flush_outbox(rt: Runtime) -> list[outbox.DeliveryReport]:
+    """Send whatever is due (pages included) now; a page that fails for good goes to the next member."""
+    callback = rt.settings.twilio.status_callback_url if rt.settings.twilio else None
+    reports: list[outbox.DeliveryReport] = []
+    for _ in range(MAX_PAGING_ROUNDS * 4):  # a failed page queues the next; bounded
+        batch = outbox.deliver_due(
+            rt.sessions,
+            rt.gateway,
+            utc_now,
+            recorded_only=not rt.sends_real_sms,
+            status_callback=callback,
+        )
+        reports += batch
+        failed_pages = [
+            r
+            for r in batch
+            if r.purpose == outbox.Purpose.PAGE.value and r.status is outbox.Status.FAILED
+        ]
+        if not failed_pages:
+            break
+        with unit_of_work(rt.sessions) as session:
+            for report in failed_pages:
+                page_failed(
+                    session,
+                    rt.settings,
+                    report.message_id,
+                    utc_now(),
+                    report.result.error_code or "failed",
+                )
+    return reports

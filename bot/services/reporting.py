@@ -1,0 +1,298 @@
+"""Recording temperatures, symptoms and fever reducers, and assessing the patient after each one.
+
+A complete fact (a valid temperature, a symptom) is stored and assessed the moment it arrives:
+Nadir never holds a reading back until a follow-up question is answered, because the antibiotic
+clock is already running. Values that need checking are not stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.clinical.model import (
+    AncResult,
+    Assessment,
+    ClinicalHistory,
+    FeverReducer,
+    FeverReducerDose,
+    FeverReducerMention,
+    ParsedTemperature,
+    PatientContext,
+    Reading,
+    Reporter,
+    Site,
+    SymptomCode,
+    SymptomEvent,
+    SymptomMention,
+)
+from bot.clinical.profiles import RuleProfile
+from bot.clinical.rules import assess
+from bot.clinical.symptoms import parse_symptoms
+from bot.clinical.temperature import parse_temperatures
+from bot.db.models import FeverReducerRow, Patient, SymptomReportRow, TemperatureReadingRow
+from bot.services.enrolment import Caller, CallerKind
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What one message added to the record, and how the patient now stands."""
+
+    readings: tuple[ParsedTemperature, ...] = ()
+    rejected: tuple[ParsedTemperature, ...] = ()  # implausible or ambiguous: ask to check
+    symptoms: tuple[SymptomMention, ...] = ()
+    fever_reducers: tuple[FeverReducerMention, ...] = ()
+    says_no_symptoms: bool = False
+    caregiver_concern: bool = False
+    assessment: Assessment | None = None
+    patient_id: int | None = None
+    reporter: Reporter = Reporter.PATIENT
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def stored_anything(self) -> bool:
+        return bool(self.readings or self.symptoms or self.fever_reducers)
+
+    @property
+    def found_anything(self) -> bool:
+        return self.stored_anything or bool(self.rejected) or self.caregiver_concern
+
+
+@dataclass(frozen=True)
+class ParsedReport:
+    readings: tuple[ParsedTemperature, ...]
+    rejected: tuple[ParsedTemperature, ...]
+    symptoms: tuple[SymptomMention, ...]
+    fever_reducers: tuple[FeverReducerMention, ...]
+    says_no_symptoms: bool
+    caregiver_concern: bool
+
+
+def parse_report(text: str, now: datetime, local_tz: tzinfo) -> ParsedReport:
+    temperatures = parse_temperatures(text, now, local_tz)
+    found = parse_symptoms(text, now, local_tz)
+    return ParsedReport(
+        readings=tuple(t for t in temperatures if t.is_valid),
+        rejected=tuple(t for t in temperatures if not t.is_valid),
+        symptoms=found.symptoms,
+        fever_reducers=found.fever_reducers,
+        says_no_symptoms=found.says_no_symptoms,
+        caregiver_concern=found.caregiver_concern,
+    )
+
+
+def reporter_of(caller: Caller) -> Reporter:
+    return Reporter.CAREGIVER if caller.kind is CallerKind.CAREGIVER else Reporter.PATIENT
+
+
+def store_report(
+    session: Session,
+    *,
+    caller: Caller,
+    parsed: ParsedReport,
+    text: str,
+    now: datetime,
+    profile: RuleProfile,
+) -> ReportResult:
+    """Store what `parsed` found for the caller's patient, then assess the patient."""
+    patient = caller.patient
+    if patient is None:
+        raise ValueError("only a patient or a linked caregiver can store a report")
+    reporter = reporter_of(caller)
+    raw = text[:1000]
+    common = {
+        "patient_id": patient.id,
+        "reporter": reporter.value,
+        "reporter_phone": caller.phone,
+        "recorded_at": now,
+    }
+    for reading in parsed.readings:
+        session.add(
+            TemperatureReadingRow(
+                raw_text=reading.raw[:1000] or raw,
+                celsius=reading.celsius,
+                value_given=reading.value,
+                unit_given=reading.unit_given,
+                site=reading.site.value if reading.site else None,
+                measured_at=min(reading.measured_at, now),
+                **common,
+            )
+        )
+    for symptom in parsed.symptoms:
+        session.add(
+            SymptomReportRow(
+                raw_text=symptom.raw[:1000] or raw,
+                code=symptom.code.value,
+                count=symptom.count,
+                red_flag=symptom.red_flag,
+                occurred_at=min(symptom.occurred_at, now),
+                **common,
+            )
+        )
+    for dose in parsed.fever_reducers:
+        session.add(
+            FeverReducerRow(
+                raw_text=dose.raw[:1000] or raw,
+                medicine=dose.medicine.value,
+                taken_at=min(dose.taken_at, now),
+                **common,
+            )
+        )
+    session.flush()
+    result = ReportResult(
+        readings=parsed.readings,
+        rejected=parsed.rejected,
+        symptoms=parsed.symptoms,
+        fever_reducers=parsed.fever_reducers,
+        says_no_symptoms=parsed.says_no_symptoms,
+        caregiver_concern=parsed.caregiver_concern,
+        patient_id=patient.id,
+        reporter=reporter,
+    )
+    if not (result.stored_anything or result.caregiver_concern):
+        return result
+    assessment = assess_patient(
+        session,
+        patient,
+        now,
+        profile,
+        latest_reporter=reporter,
+        caregiver_concern=parsed.caregiver_concern,
+    )
+    return ReportResult(**{**result.__dict__, "assessment": assessment})
+
+
+def patient_context(patient: Patient) -> PatientContext:
+    return PatientContext(
+        chemo_dates=tuple(dose.given_on for dose in patient.chemo_doses),
+        anc_results=tuple(AncResult(row.value, row.measured_at) for row in patient.anc_results),
+    )
+
+
+def load_history(
+    session: Session,
+    patient: Patient,
+    now: datetime,
+    window: timedelta,
+    *,
+    latest_reporter: Reporter = Reporter.PATIENT,
+    caregiver_concern: bool = False,
+) -> ClinicalHistory:
+    since = now - window
+
+    def rows(model: type, time_column: object) -> Iterable:
+        return session.execute(
+            select(model)
+            .where(model.patient_id == patient.id, time_column >= since)  # type: ignore[attr-defined]
+            .order_by(time_column, model.id)  # type: ignore[attr-defined]
+        ).scalars()
+
+    readings = tuple(
+        Reading(
+            celsius=row.celsius,
+            measured_at=row.measured_at,
+            site=Site(row.site) if row.site else None,
+            reporter=Reporter(row.reporter),
+        )
+        for row in rows(TemperatureReadingRow, TemperatureReadingRow.measured_at)
+    )
+    symptoms = tuple(
+        SymptomEvent(
+            code=SymptomCode(row.code),
+            occurred_at=row.occurred_at,
+            count=row.count,
+            red_flag=row.red_flag,
+            reporter=Reporter(row.reporter),
+        )
+        for row in rows(SymptomReportRow, SymptomReportRow.occurred_at)
+    )
+    reducers = tuple(
+        FeverReducerDose(medicine=FeverReducer(row.medicine), taken_at=row.taken_at)
+        for row in rows(FeverReducerRow, FeverReducerRow.taken_at)
+    )
+    return ClinicalHistory(
+        readings=readings,
+        symptoms=symptoms,
+        fever_reducers=reducers,
+        latest_reporter=latest_reporter,
+        caregiver_concern=caregiver_concern,
+    )
+
+
+def assess_patient(
+    session: Session,
+    patient: Patient,
+    now: datetime,
+    profile: RuleProfile,
+    *,
+    latest_reporter: Reporter = Reporter.PATIENT,
+    caregiver_concern: bool = False,
+) -> Assessment:
+    """Run the rules over everything reported within the profile's window."""
+    history = load_history(
+        session,
+        patient,
+        now,
+        timedelta(hours=profile.history_window_hours),
+        latest_reporter=latest_reporter,
+        caregiver_concern=caregiver_concern,
+    )
+    return assess(patient_context(patient), history, now, profile)
+
+
+def readings_and_symptoms(session: Session, patient: Patient) -> list[dict]:
+    """Every reading, symptom and fever reducer for a patient, newest first (for `nadir readings`)."""
+    items: list[dict] = []
+    for row in session.execute(
+        select(TemperatureReadingRow).where(TemperatureReadingRow.patient_id == patient.id)
+    ).scalars():
+        items.append(
+            {
+                "kind": "temperature",
+                "at": row.measured_at,
+                "celsius": round(row.celsius, 2),
+                "value_given": row.value_given,
+                "unit_given": row.unit_given,
+                "site": row.site,
+                "reporter": row.reporter,
+                "reporter_phone": row.reporter_phone,
+                "raw_text": row.raw_text,
+                "recorded_at": row.recorded_at,
+            }
+        )
+    for row in session.execute(
+        select(SymptomReportRow).where(SymptomReportRow.patient_id == patient.id)
+    ).scalars():
+        items.append(
+            {
+                "kind": "symptom",
+                "at": row.occurred_at,
+                "code": row.code,
+                "count": row.count,
+                "red_flag": row.red_flag,
+                "reporter": row.reporter,
+                "reporter_phone": row.reporter_phone,
+                "raw_text": row.raw_text,
+                "recorded_at": row.recorded_at,
+            }
+        )
+    for row in session.execute(
+        select(FeverReducerRow).where(FeverReducerRow.patient_id == patient.id)
+    ).scalars():
+        items.append(
+            {
+                "kind": "fever_reducer",
+                "at": row.taken_at,
+                "medicine": row.medicine,
+                "reporter": row.reporter,
+                "reporter_phone": row.reporter_phone,
+                "raw_text": row.raw_text,
+                "recorded_at": row.recorded_at,
+            }
+        )
+    items.sort(key=lambda item: (item["at"], item["recorded_at"]), reverse=True)
+    return items

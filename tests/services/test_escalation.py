@@ -1,0 +1,241 @@
+"""Escalation: paging, acknowledgement, backups and the patient loop, with a controllable clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot import runtime as runtime_module
+from bot.clinical.model import Assessment, Disposition, FiredRule
+from bot.db.migrate import upgrade
+from bot.db.models import Escalation, OutboundMessage, ScheduledJob
+from bot.db.session import unit_of_work
+from bot.runtime import Runtime, utc_now
+from bot.services import enrolment, escalation
+from bot.sms import outbox
+from tests.conftest import BACKUP_PHONE, CAREGIVER_PHONE, PATIENT_PHONE, PRIMARY_PHONE
+from tests.support.fake_twilio import FakeTwilio
+
+FN = Assessment(
+    disposition=Disposition.EMERGENCY,
+    fired=(FiredRule("R2", Disposition.EMERGENCY, "38.6 C with presumed neutropenia"),),
+    advice="call_team_now_fn",
+)
+
+
+def _open(rt: Runtime, now: datetime, phone: str = PATIENT_PHONE) -> str:
+    with unit_of_work(rt.sessions) as session:
+        caller = enrolment.identify(session, phone)
+        assert escalation.escalate(session, rt.settings, caller, FN, now)
+        return escalation.open_escalation(session, caller.patient.id).code
+
+
+def _messages(rt: Runtime, purpose: str | None = None) -> list[OutboundMessage]:
+    with unit_of_work(rt.sessions) as session:
+        query = select(OutboundMessage).order_by(OutboundMessage.id)
+        if purpose:
+            query = query.where(OutboundMessage.purpose == purpose)
+        return list(session.execute(query).scalars())
+
+
+def _run_jobs(rt: Runtime, now: datetime) -> int:
+    with unit_of_work(rt.sessions) as session:
+        return escalation.run_due_jobs(session, rt.settings, now)
+
+
+def _care_team_says(rt: Runtime, phone: str, text: str, now: datetime) -> str:
+    with unit_of_work(rt.sessions) as session:
+        member = enrolment.identify(session, phone).member
+        return escalation.handle_care_team_text(session, rt.settings, member, text, now)
+
+
+def _events(rt: Runtime, code: str) -> list[str]:
+    with unit_of_work(rt.sessions) as session:
+        item = session.execute(select(Escalation).where(Escalation.code == code)).scalar_one()
+        return [event.kind for event in item.events]
+
+
+def test_page_says_what_the_nurse_needs_and_no_more(enrolled: Runtime) -> None:
+    now = utc_now()
+    code = _open(enrolled, now)
+    (page,) = _messages(enrolled, "page")
+    assert page.to_phone == PRIMARY_PHONE
+    for expected in (
+        "EMERGENCY",
+        code,
+        "Alex Morgan",
+        PATIENT_PHONE,
+        "R2",
+        "chemo 9d ago",
+        "ANC unknown",
+        f"ACK {code}",
+    ):
+        assert expected in page.body
+    assert len(page.body) <= 320
+
+
+def test_no_acknowledgement_pages_the_backup_and_sends_the_patient_to_the_ed(
+    enrolled: Runtime,
+) -> None:
+    now = utc_now()
+    code = _open(enrolled, now)
+    assert _run_jobs(enrolled, now + timedelta(minutes=9, seconds=59)) == 0
+    assert _run_jobs(enrolled, now + timedelta(minutes=10)) == 1
+    pages = [m.to_phone for m in _messages(enrolled, "page")]
+    assert pages == [PRIMARY_PHONE, BACKUP_PHONE]
+    (notice,) = _messages(enrolled, "patient_notice")
+    assert notice.to_phone == PATIENT_PHONE and "emergency department" in notice.body
+    # the next window goes back round to the primary
+    _run_jobs(enrolled, now + timedelta(minutes=20))
+    assert [m.to_phone for m in _messages(enrolled, "page")] == [
+        PRIMARY_PHONE,
+        BACKUP_PHONE,
+        PRIMARY_PHONE,
+    ]
+    assert len(_messages(enrolled, "patient_notice")) == 1, "the patient is told once"
+    events = _events(enrolled, code)
+    assert events[:2] == ["opened", "paged"] and "no_ack" in events and "backup_paged" in events
+
+
+def test_ack_by_code_closes_the_loop_with_the_patient_and_stops_backups(enrolled: Runtime) -> None:
+    now = utc_now()
+    code = _open(enrolled, now)
+    reply = _care_team_says(
+        enrolled, PRIMARY_PHONE, f"ack {code.lower()}", now + timedelta(minutes=3)
+    )
+    assert code in reply and PATIENT_PHONE in reply
+    (notice,) = _messages(enrolled, "patient_notice")
+    assert notice.to_phone == PATIENT_PHONE and "Dana" in notice.body and "call you" in notice.body
+    assert _run_jobs(enrolled, now + timedelta(minutes=30)) == 0
+    assert [m.to_phone for m in _messages(enrolled, "page")] == [PRIMARY_PHONE]
+    with unit_of_work(enrolled.sessions) as session:
+        item = session.execute(select(Escalation).where(Escalation.code == code)).scalar_one()
+        assert item.status == "acknowledged" and item.acknowledged_by.name == "Dana Reyes"
+        assert item.acknowledged_at == now + timedelta(minutes=3)
+    again = _care_team_says(enrolled, BACKUP_PHONE, f"ACK {code}", now + timedelta(minutes=4))
+    assert "already acknowledged by Dana Reyes" in again
+
+
+def test_one_means_the_only_alert_open_for_that_member(enrolled: Runtime) -> None:
+    now = utc_now()
+    code = _open(enrolled, now)
+    assert "no open alerts" in _care_team_says(enrolled, BACKUP_PHONE, "1", now).lower()
+    assert code in _care_team_says(enrolled, PRIMARY_PHONE, "1", now)
+    status = _care_team_says(enrolled, BACKUP_PHONE, "STATUS", now + timedelta(minutes=5))
+    assert code in status and "ACKED by Dana" in status
+
+
+def test_unknown_code_and_gibberish_get_clear_answers(enrolled: Runtime) -> None:
+    now = utc_now()
+    _open(enrolled, now)
+    assert "No alert has the code ZZZ" in _care_team_says(enrolled, PRIMARY_PHONE, "ACK ZZZ", now)
+    assert "ACK" in _care_team_says(enrolled, PRIMARY_PHONE, "what is going on", now)
+
+
+def test_caregiver_report_sends_escalation_news_to_the_caregiver(enrolled: Runtime) -> None:
+    now = utc_now()
+    code = _open(enrolled, now, phone=CAREGIVER_PHONE)
+    (page,) = _messages(enrolled, "page")
+    assert f"Call caregiver {CAREGIVER_PHONE}" in page.body
+    _care_team_says(enrolled, PRIMARY_PHONE, f"ACK {code}", now)
+    assert [m.to_phone for m in _messages(enrolled, "patient_notice")] == [CAREGIVER_PHONE]
+
+
+def test_recheck_reminder_is_a_stored_job_that_texts_the_patient(enrolled: Runtime) -> None:
+    now = utc_now()
+    with unit_of_work(enrolled.sessions) as session:
+        caller = enrolment.identify(session, PATIENT_PHONE)
+        escalation.schedule_recheck(session, caller.patient.id, PATIENT_PHONE, 60, now)
+        escalation.schedule_recheck(
+            session, caller.patient.id, PATIENT_PHONE, 60, now + timedelta(minutes=5)
+        )
+    assert _run_jobs(enrolled, now + timedelta(minutes=61)) == 0, (
+        "the newer reminder replaced the older"
+    )
+    assert _run_jobs(enrolled, now + timedelta(minutes=65)) == 1
+    (reminder,) = _messages(enrolled, "recheck")
+    assert reminder.to_phone == PATIENT_PHONE and "temperature again" in reminder.body
+
+
+@pytest.fixture
+def twilio_rt(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Iterator[tuple[Runtime, FakeTwilio]]:  # type: ignore[no-untyped-def]
+    with FakeTwilio() as fake:
+        monkeypatch.setenv("DATABASE_URL", "sqlite://")
+        monkeypatch.setenv("NADIR_DATA_DIR", str(tmp_path))
+        monkeypatch.setenv("TWILIO_ACCOUNT_SID", fake.account_sid)
+        monkeypatch.setenv("TWILIO_AUTH_TOKEN", fake.auth_token)
+        monkeypatch.setenv("TWILIO_NUMBER", "+16175550000")
+        monkeypatch.setenv("TWILIO_API_URL", fake.base_url)
+        runtime_module.runtime.cache_clear()
+        rt = runtime_module.runtime()
+        upgrade(rt.engine)
+        now = utc_now()
+        with unit_of_work(rt.sessions) as session:
+            enrolment.add_team_member(
+                session,
+                name="Dana Reyes",
+                phone=PRIMARY_PHONE,
+                role=enrolment.Role.PRIMARY,
+                now=now,
+            )
+            enrolment.add_team_member(
+                session, name="Lee Chen", phone=BACKUP_PHONE, role=enrolment.Role.BACKUP, now=now
+            )
+            enrolment.add_patient(session, name="Alex Morgan", phone=PATIENT_PHONE, now=now)
+        yield rt, fake
+        runtime_module.runtime.cache_clear()
+
+
+def test_a_page_to_a_landline_goes_straight_to_the_backup(
+    twilio_rt: tuple[Runtime, FakeTwilio],
+) -> None:
+    rt, fake = twilio_rt
+    fake.fail_next(400, code=21614, message="To number is not a mobile number")
+    code = _open(rt, utc_now())
+    escalation.flush_outbox(rt)
+    delivered = [m["to"] for m in fake.messages]
+    assert delivered == [BACKUP_PHONE]
+    events = _events(rt, code)
+    assert "page_failed" in events and events.count("backup_paged") == 1
+
+
+def test_an_outage_delays_pages_and_replies_but_loses_and_doubles_none(
+    twilio_rt: tuple[Runtime, FakeTwilio],
+) -> None:
+    rt, fake = twilio_rt
+    start = utc_now()
+    clock = {"now": start}
+    fake.outage(True)
+    _open(rt, start)
+    with unit_of_work(rt.sessions) as session:
+        outbox.enqueue(
+            session, to=PATIENT_PHONE, body="reply one", purpose=outbox.Purpose.REPLY, now=start
+        )
+        outbox.enqueue(
+            session, to=PATIENT_PHONE, body="reply two", purpose=outbox.Purpose.REPLY, now=start
+        )
+    for minute in range(5):
+        clock["now"] = start + timedelta(minutes=minute)
+        outbox.deliver_due(rt.sessions, rt.gateway, lambda: clock["now"], recorded_only=False)
+    assert fake.messages == [] and len(fake.requests) >= 3
+    assert {m.status for m in _messages(rt)} == {"pending"}
+    fake.outage(False)
+    for minute in range(5, 20):
+        clock["now"] = start + timedelta(minutes=minute)
+        outbox.deliver_due(rt.sessions, rt.gateway, lambda: clock["now"], recorded_only=False)
+    bodies = sorted(m["body"] for m in fake.messages)
+    assert len(bodies) == 3 and bodies.count("reply one") == 1 and bodies.count("reply two") == 1
+    assert {m.status for m in _messages(rt)} == {"sent"}
+    assert all(m.provider_sid for m in _messages(rt))
+
+
+def test_jobs_are_in_the_database_so_a_restart_loses_none(enrolled: Runtime) -> None:
+    now = utc_now()
+    _open(enrolled, now)
+    with unit_of_work(enrolled.sessions) as session:
+        (job,) = session.execute(select(ScheduledJob)).scalars()
+        assert job.kind == "ack_timeout" and job.status == "pending"
+        assert job.run_at == now + timedelta(minutes=10)
