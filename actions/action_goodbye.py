@@ -1,0 +1,23 @@
+"""Thanks or goodbye."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import say
+from bot import conversation
+
+ACTION_NAME = "action_goodbye"
+
+
+class ActionGoodbye(Action):
+    def name(self) -> str:
+        return ACTION_NAME
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return say(dispatcher, conversation.goodbye())

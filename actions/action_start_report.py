@@ -1,0 +1,23 @@
+"""Someone wants to report but sent no reading yet: ask for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import current_runtime, say
+from bot import conversation
+
+ACTION_NAME = "action_start_report"
+
+
+class ActionStartReport(Action):
+    def name(self) -> str:
+        return ACTION_NAME
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return say(dispatcher, conversation.start_report(current_runtime(), tracker.sender_id))
