@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -46,6 +49,19 @@ def write_endpoints(settings: Settings) -> Path:
     return path
 
 
+def _port_free(port: int) -> bool:
+    """Nobody is listening on `port` (connections lingering after a stop don't count)."""
+    with socket.socket() as sock:
+        sock.settimeout(1.0)
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _die_with_parent() -> None:
+    """Linux: children get SIGTERM if the launcher dies, so no orphaned servers hold the ports."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _wait_until_up(url: str, process: subprocess.Popen, what: str, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -78,13 +94,24 @@ class Stack:
         else:
             out = None
         process = subprocess.Popen(
-            argv, env=env, stdout=out, stderr=subprocess.STDOUT if out else None, cwd=PROJECT_ROOT
+            argv,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT if out else None,
+            cwd=PROJECT_ROOT,
+            preexec_fn=_die_with_parent,
         )
         self.processes.append((name, process))
         return process
 
     def start(self, env: dict[str, str]) -> None:
         settings = self.settings
+        for port in (settings.action_port, settings.rasa_port):
+            if not _port_free(port):
+                raise SystemExit(
+                    f"Port {port} is already in use: is Nadir already running? Stop it, or set "
+                    "RASA_PORT and ACTION_PORT to free ports."
+                )
         python = sys.executable
         actions = self._spawn(
             "actions",

@@ -146,6 +146,9 @@ class TwilioSmsInput(InputChannel):
                     messaging.empty_message_reply(media != "0"),
                 )
                 return _twiml()
+            # Care-team numbers never enter a patient conversation: they reach the commands.
+            if await loop.run_in_executor(None, messaging.handle_care_team_text, rt, phone, text):
+                return _twiml()
             message = UserMessage(
                 text,
                 OutboxOutput(rt),

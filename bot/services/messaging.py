@@ -7,6 +7,8 @@ import unicodedata
 
 from bot.db.session import unit_of_work
 from bot.runtime import Runtime, utc_now
+from bot.services import escalation
+from bot.services.enrolment import CallerKind, identify
 from bot.sms import outbox
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -40,6 +42,20 @@ def queue_and_send(
 
 def send_reply(rt: Runtime, to: str, body: str) -> int:
     return queue_and_send(rt, to, body, outbox.Purpose.REPLY)
+
+
+def handle_care_team_text(rt: Runtime, phone: str, text: str) -> bool:
+    """Answer ACK/1/STATUS from a care-team number; False when `phone` is not on the care team."""
+    with unit_of_work(rt.sessions) as session:
+        caller = identify(session, phone, rt.settings.default_region)
+        if caller.kind is not CallerKind.CARE_TEAM:
+            return False
+        answer = escalation.handle_care_team_text(
+            session, rt.settings, caller.member, text, utc_now()
+        )
+    send_reply(rt, phone, answer)
+    escalation.flush_outbox(rt)  # the patient's "someone will call" notice goes at once
+    return True
 
 
 def empty_message_reply(had_media: bool) -> str:
