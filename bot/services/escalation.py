@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -41,6 +40,9 @@ from bot.services.enrolment import Caller, CallerKind, paging_order
 from bot.sms import outbox
 
 OPEN_STATUSES = ("open", "acknowledged")
+# An acknowledged episode ends this long after acknowledgement: a qualifying report after that
+# is a new episode and pages afresh. Until then, new reports go to the member who took it.
+EPISODE_HOURS_AFTER_ACK = 24
 MAX_PAGING_ROUNDS = 3  # down the whole list this many times before giving up on paging
 _CODE_ALPHABET = (
     "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O or 1/I/L: read aloud and typed on phones
@@ -184,18 +186,11 @@ def escalate(
     assert patient is not None and assessment.pages_care_team
     criteria = "\n".join(f"{rule.rule}: {rule.reason}" for rule in assessment.fired)
     current = open_escalation(session, patient.id)
+    if current is not None and _episode_over(current, now):
+        _close(session, current, now, "episode ended 24 h after acknowledgement")
+        current = None
     if current is not None:
-        _event(session, current, "report_added", now, detail=criteria)
-        upgraded = assessment.disposition.rank > Disposition(current.disposition).rank
-        if upgraded:
-            current.disposition = assessment.disposition.value
-            current.criteria = criteria
-            member = _last_paged_member(session, current)
-            if member is not None and current.status == "open":
-                facts = _page_facts(session, current, assessment.fired, now)
-                body = "UPDATE " + care_team_page(facts, now, settings.timezone)
-                message = _queue_page(session, current, member, body, now)
-                _event(session, current, "update_paged", now, member=member, message=message)
+        _add_report(session, settings, current, assessment, criteria, now)
         return _anyone_paged(session, current)
     order = paging_order(session)
     escalation = Escalation(
@@ -248,6 +243,58 @@ def act_on(
             session, caller.patient.id, caller.phone, assessment.recheck_after_minutes, now
         )
     return False
+
+
+def _episode_over(escalation: Escalation, now: datetime) -> bool:
+    return (
+        escalation.status == "acknowledged"
+        and escalation.acknowledged_at is not None
+        and now - escalation.acknowledged_at >= timedelta(hours=EPISODE_HOURS_AFTER_ACK)
+    )
+
+
+def _close(
+    session: Session,
+    escalation: Escalation,
+    now: datetime,
+    why: str,
+    member: CareTeamMember | None = None,
+) -> None:
+    escalation.status = "closed"
+    _cancel_jobs(session, escalation, now)
+    _event(session, escalation, "closed", now, member=member, detail=why)
+
+
+def _add_report(
+    session: Session,
+    settings: Settings,
+    escalation: Escalation,
+    assessment: Assessment,
+    criteria: str,
+    now: datetime,
+) -> None:
+    """A further qualifying report joins the open episode: no new page storm, but no silence either.
+
+    While unacknowledged, the member being paged gets an update only when the urgency rises (the
+    backup chain is already running). Once acknowledged, the member who took it gets every update.
+    """
+    _event(session, escalation, "report_added", now, detail=criteria)
+    upgraded = assessment.disposition.rank > Disposition(escalation.disposition).rank
+    if upgraded:
+        escalation.disposition = assessment.disposition.value
+        escalation.criteria = criteria
+    if escalation.status == "acknowledged":
+        member = escalation.acknowledged_by
+    elif upgraded:
+        member = _last_paged_member(session, escalation)
+    else:
+        member = None
+    if member is None:
+        return
+    facts = _page_facts(session, escalation, assessment.fired, now)
+    body = "UPDATE " + care_team_page(facts, now, settings.timezone)
+    message = _queue_page(session, escalation, member, body, now)
+    _event(session, escalation, "update_paged", now, member=member, message=message)
 
 
 def _anyone_paged(session: Session, escalation: Escalation) -> bool:
@@ -311,15 +358,6 @@ def _tell_patient_go_to_ed(
 
 # --- care-team commands -------------------------------------------------------------------
 
-_ACK = re.compile(
-    r"^\s*(?:ack(?:nowledged?)?|ok|yes|got it)?\s*#?\s*([A-Za-z0-9]{3})?\s*[.!]?\s*$", re.IGNORECASE
-)
-
-
-@dataclass(frozen=True)
-class CommandReply:
-    text: str
-
 
 def _paged_open_for(session: Session, member: CareTeamMember) -> list[Escalation]:
     paged_ids = select(EscalationEvent.escalation_id).where(
@@ -343,7 +381,13 @@ def handle_care_team_text(
     if upper in {"STATUS", "LIST", "OPEN"}:
         return _status(session, member, now, settings)
     if upper in {"HELP", "?"}:
-        return "Care-team commands: ACK <code> to take an alert, 1 when only one is open for you, STATUS to list open alerts."
+        return (
+            "Care-team commands: ACK <code> to take an alert, 1 when only one is open for you, "
+            "STATUS to list open alerts, CLOSE <code> when the episode is dealt with."
+        )
+    closing = re.fullmatch(r"(?:CLOSE|DONE|RESOLVED?)\s*#?\s*([A-Z0-9]{3})\.?", upper)
+    if closing:
+        return close_by_member(session, member, closing.group(1), now)
     mine = _paged_open_for(session, member)
     code: str | None = None
     match = re.fullmatch(r"(?:ACK(?:NOWLEDGED?)?\s*#?\s*)([A-Z0-9]{3})\.?", upper)
@@ -400,6 +444,20 @@ def acknowledge(
         f"Thanks {member.name.split()[0]}. Alert {escalation.code} is yours: please call "
         f"{escalation.notify_phone} now. The patient has been told you will call."
     )
+
+
+def close_by_member(session: Session, member: CareTeamMember, code: str, now: datetime) -> str:
+    escalation = session.execute(
+        select(Escalation).where(Escalation.code == code)
+    ).scalar_one_or_none()
+    if escalation is None:
+        return f"No alert has the code {code}. Text STATUS to see open alerts."
+    if escalation.status == "closed":
+        return f"Alert {code} is already closed."
+    if escalation.status == "open":
+        return f"Alert {code} has not been acknowledged yet: reply ACK {code} first."
+    _close(session, escalation, now, "closed by the care team", member=member)
+    return f"Alert {code} is closed. A new report from {escalation.patient.name} will page the team again."
 
 
 def _status(session: Session, member: CareTeamMember, now: datetime, settings: Settings) -> str:

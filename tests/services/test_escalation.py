@@ -239,3 +239,35 @@ def test_jobs_are_in_the_database_so_a_restart_loses_none(enrolled: Runtime) -> 
         (job,) = session.execute(select(ScheduledJob)).scalars()
         assert job.kind == "ack_timeout" and job.status == "pending"
         assert job.run_at == now + timedelta(minutes=10)
+
+
+def test_after_acknowledgement_new_reports_go_to_whoever_took_it(enrolled: Runtime) -> None:
+    now = utc_now()
+    code = _open(enrolled, now)
+    _care_team_says(enrolled, BACKUP_PHONE, f"ACK {code}", now + timedelta(minutes=2))
+    _open(enrolled, now + timedelta(hours=2))  # a new qualifying report in the same episode
+    pages = _messages(enrolled, "page")
+    assert [p.to_phone for p in pages] == [PRIMARY_PHONE, BACKUP_PHONE]
+    assert pages[1].body.startswith("UPDATE") and code in pages[1].body
+    with unit_of_work(enrolled.sessions) as session:
+        assert len(list(session.execute(select(Escalation)).scalars())) == 1
+
+
+def test_an_episode_ends_a_day_after_acknowledgement_or_when_closed(enrolled: Runtime) -> None:
+    now = utc_now()
+    first = _open(enrolled, now)
+    assert "not been acknowledged" in _care_team_says(
+        enrolled, PRIMARY_PHONE, f"CLOSE {first}", now
+    )
+    _care_team_says(enrolled, PRIMARY_PHONE, f"ACK {first}", now)
+    second = _open(enrolled, now + timedelta(hours=25))
+    assert second != first
+    _care_team_says(enrolled, PRIMARY_PHONE, f"ACK {second}", now + timedelta(hours=25))
+    assert "is closed" in _care_team_says(
+        enrolled, PRIMARY_PHONE, f"close {second}", now + timedelta(hours=26)
+    )
+    third = _open(enrolled, now + timedelta(hours=27))
+    assert third not in (first, second)
+    with unit_of_work(enrolled.sessions) as session:
+        statuses = {e.code: e.status for e in session.execute(select(Escalation)).scalars()}
+    assert statuses == {first: "closed", second: "closed", third: "open"}
