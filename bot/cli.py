@@ -105,6 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="create or upgrade the database schema")
 
+    check = commands.add_parser(
+        "check-webhook",
+        help="check that Twilio's signed requests reach Nadir and are accepted",
+    )
+    check.add_argument("--url", help="public inbound URL (default: TWILIO_WEBHOOK_URL)")
+    check.add_argument(
+        "--status-url", help="public status callback URL (default: TWILIO_STATUS_CALLBACK_URL)"
+    )
+
     run = commands.add_parser("run", help="the whole assistant with a terminal chat and demo data")
     run.add_argument("--phone", help="text as this number (default: the demo patient)")
     commands.add_parser(
@@ -146,6 +155,8 @@ def _handle(args: argparse.Namespace) -> int:
         from bot import launcher
 
         return launcher.main(args)
+    if args.command == "check-webhook":
+        return _check_webhook(args)
     rt = _runtime()
     region = rt.settings.default_region
     now = utc_now()
@@ -229,6 +240,17 @@ def _handle(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_webhook(args: argparse.Namespace) -> int:
+    from bot.channels.twilio_sms import check_webhooks
+
+    results = check_webhooks(load_settings(), inbound_url=args.url, status_url=args.status_url)
+    for result in results:
+        mark = "OK  " if result.ok else "FAIL"
+        where = f" {result.url}" if result.url else ""
+        print(f"{mark} {result.name}{where}: {result.detail}")
+    return 0 if all(result.ok for result in results) else 1
+
+
 def _list_patients(session: Any) -> None:
     from sqlalchemy import select
 
@@ -254,12 +276,19 @@ def _readings(session: Any, patient: Any, as_json: bool, rt: Runtime) -> None:
                     "phone": patient.phone,
                     "opted_out": patient.opted_out,
                 },
+                "caregivers": [
+                    {"name": c.name, "phone": c.phone, "opted_out": c.opted_out}
+                    for c in patient.caregivers
+                ],
                 "items": items,
             }
         )
         return
     consent = "opted out of texts" if patient.opted_out else "texts on"
     print(f"{patient.name} ({patient.phone}), {consent}")
+    for caregiver in patient.caregivers:
+        their = "opted out of texts" if caregiver.opted_out else "texts on"
+        print(f"  caregiver {caregiver.name} ({caregiver.phone}), {their}")
     if not items:
         print("  Nothing reported yet.")
     tz = rt.settings.timezone

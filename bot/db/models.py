@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -118,6 +119,9 @@ class Caregiver(Base):
     name = Column(String(120), nullable=False)
     patient_id = Column(Integer, ForeignKey("patients.id"), nullable=False, index=True)
     created_at = Column(UtcDateTime, nullable=False)
+    # texted STOP: no more non-urgent messages to this number until START
+    opted_out = Column(Boolean, nullable=False, default=False, server_default=false())
+    opted_out_at = Column(UtcDateTime, nullable=True)
 
     patient = relationship("Patient", back_populates="caregivers")
 
@@ -183,8 +187,10 @@ class OutboundMessage(Base):
     id = Column(Integer, primary_key=True)
     to_phone = Column(String(20), nullable=False, index=True)
     body = Column(Text, nullable=False)
-    purpose = Column(String(20), nullable=False)  # reply | page | patient_notice | recheck
-    # pending -> sent -> delivered | undelivered | failed; "recorded" when no Twilio is configured
+    # reply | urgent_reply | page | patient_notice | recheck | consent
+    purpose = Column(String(20), nullable=False)
+    # pending -> sent -> delivered | undelivered | failed; "recorded" when no Twilio is configured;
+    # "suppressed" when the recipient opted out and the message was not urgent
     status = Column(String(12), nullable=False, index=True)
     attempts = Column(Integer, nullable=False, default=0)
     next_attempt_at = Column(UtcDateTime, nullable=False)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import OutboundMessage
+from bot.db.models import Caregiver, OutboundMessage, Patient
 from bot.db.session import unit_of_work
 from bot.sms.gateway import SendResult, SmsGateway
 from bot.sms.gsm7 import to_gsm7
@@ -24,9 +24,16 @@ from bot.sms.gsm7 import to_gsm7
 
 class Purpose(str, enum.Enum):
     REPLY = "reply"  # an answer in a conversation
+    URGENT_REPLY = "urgent_reply"  # an answer carrying urgent or emergency advice
     PAGE = "page"  # a care-team page
     PATIENT_NOTICE = "patient_notice"  # escalation news for the patient or caregiver
     RECHECK = "recheck"  # "time to take your temperature again"
+    CONSENT = "consent"  # the answer to STOP, START or HELP, which carriers require
+
+
+# What a number that texted STOP no longer gets. Escalation news, urgent advice and the
+# confirmation of the STOP itself still go: they are about safety, or the law requires them.
+SUPPRESSED_WHEN_OPTED_OUT = frozenset({Purpose.REPLY, Purpose.RECHECK})
 
 
 class Status(str, enum.Enum):
@@ -37,6 +44,7 @@ class Status(str, enum.Enum):
     DELIVERED = "delivered"
     UNDELIVERED = "undelivered"
     FAILED = "failed"
+    SUPPRESSED = "suppressed"  # the recipient opted out: kept for the audit, never sent
 
 
 SEND_LEASE = timedelta(seconds=60)
@@ -48,6 +56,16 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(2 ** max(attempts, 1), 300))
 
 
+def opted_out(session: Session, phone: str) -> bool:
+    """True when the patient or caregiver with this number texted STOP (and not START since)."""
+    return any(
+        session.execute(
+            select(model.id).where(model.phone == phone, model.opted_out.is_(True))
+        ).first()
+        for model in (Patient, Caregiver)
+    )
+
+
 def enqueue(
     session: Session,
     *,
@@ -57,11 +75,13 @@ def enqueue(
     now: datetime,
     patient_id: int | None = None,
 ) -> OutboundMessage:
+    """Write one SMS to the outbox; non-urgent ones to an opted-out number are kept, not sent."""
+    suppressed = purpose in SUPPRESSED_WHEN_OPTED_OUT and opted_out(session, to)
     row = OutboundMessage(
         to_phone=to,
         body=to_gsm7(body),
         purpose=purpose.value,
-        status=Status.PENDING.value,
+        status=(Status.SUPPRESSED if suppressed else Status.PENDING).value,
         attempts=0,
         next_attempt_at=now,
         patient_id=patient_id,
@@ -190,4 +210,81 @@ def send_now(
         clock(),
         recorded_only=recorded_only,
         status_callback=status_callback,
+    )
+
+
+# --- delivery status callbacks ---------------------------------------------------------------
+
+# How far along Twilio's delivery lifecycle each status is. Callbacks can arrive out of order,
+# so a late "sent" never overwrites "delivered".
+DELIVERY_PROGRESS: dict[str, int] = {
+    "accepted": 0,
+    "scheduled": 0,
+    "queued": 0,
+    "sending": 1,
+    "sent": 2,
+    "delivered": 3,
+    "undelivered": 3,
+    "failed": 3,
+    "canceled": 3,
+    "read": 4,
+}
+DELIVERY_FAILURES = frozenset({"undelivered", "failed"})
+_FINAL_OUTBOX_STATUSES = {
+    "delivered": Status.DELIVERED,
+    "undelivered": Status.UNDELIVERED,
+    "failed": Status.FAILED,
+}
+
+
+@dataclass(frozen=True)
+class DeliveryUpdate:
+    message_id: int
+    purpose: str
+    delivery_status: str
+    newly_failed: bool  # this callback is the first to report the message undelivered or failed
+
+
+def record_delivery_status(
+    session: Session, provider_sid: str, delivery_status: str, now: datetime
+) -> DeliveryUpdate | None:
+    """Record Twilio's status callback for the message it calls `provider_sid`.
+
+    None when no message has that sid or the status is not one Twilio documents. The update is
+    one conditional UPDATE, so when the same failure is reported twice (or by two processes at
+    once) exactly one caller sees `newly_failed` and acts on it.
+    """
+    progress = DELIVERY_PROGRESS.get(delivery_status)
+    if progress is None:
+        return None
+    row = session.execute(
+        select(OutboundMessage.id, OutboundMessage.purpose).where(
+            OutboundMessage.provider_sid == provider_sid
+        )
+    ).first()
+    if row is None:
+        return None
+    replaceable = {status for status, rank in DELIVERY_PROGRESS.items() if rank <= progress}
+    failure = delivery_status in DELIVERY_FAILURES
+    if failure:
+        replaceable -= DELIVERY_FAILURES
+    values: dict[str, object] = {"delivery_status": delivery_status, "delivery_updated_at": now}
+    if delivery_status in _FINAL_OUTBOX_STATUSES:
+        values["status"] = _FINAL_OUTBOX_STATUSES[delivery_status].value
+    changed = session.execute(
+        update(OutboundMessage)
+        .where(
+            OutboundMessage.id == row.id,
+            or_(
+                OutboundMessage.delivery_status.is_(None),
+                OutboundMessage.delivery_status.in_(sorted(replaceable)),
+            ),
+        )
+        .values(**values)
+    )
+    return DeliveryUpdate(
+        message_id=row.id,
+        purpose=row.purpose,
+        delivery_status=delivery_status,
+        newly_failed=failure and changed.rowcount == 1,
     )
