@@ -20,4 +20,4 @@ class ActionFallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        return say(dispatcher, conversation.fallback(current_runtime()))
+        return say(dispatcher, conversation.fallback(current_runtime(), tracker.sender_id))

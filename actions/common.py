@@ -29,5 +29,8 @@ def latest_intent(tracker: Tracker) -> str:
 def say(dispatcher: CollectingDispatcher, turn: Turn) -> list[dict[str, Any]]:
     """Send the turn's messages and remember which report question, if any, is pending."""
     for text in turn.messages:
-        dispatcher.utter_message(text=text)
+        if turn.urgent:  # the SMS channel sends these even to a number that opted out
+            dispatcher.utter_message(text=text, urgent=True)
+        else:
+            dispatcher.utter_message(text=text)
     return [SlotSet(REPORT_STEP, turn.step.value if turn.step else None)]

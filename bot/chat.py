@@ -131,7 +131,8 @@ class OutboxPrinter:
             )
             for row in rows:
                 who = self.label(session, row.to_phone, me)
-                print(f"\n  [SMS to {row.to_phone} ({who})]\n  {row.body}", flush=True)
+                held = ", NOT SENT: this number opted out" if row.status == "suppressed" else ""
+                print(f"\n  [SMS to {row.to_phone} ({who}){held}]\n  {row.body}", flush=True)
                 self.last_id = row.id
             if rows:
                 self.last_seen = time.monotonic()

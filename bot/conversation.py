@@ -59,6 +59,8 @@ class Step(str, enum.Enum):
 class Turn:
     messages: tuple[str, ...]
     step: Step | None = None
+    # carries emergency or urgent advice: delivered even to a number that opted out of texts
+    urgent: bool = False
 
 
 def _step(value: str | None) -> Step | None:
@@ -118,10 +120,11 @@ def _rejected_line(rejected: tuple[ParsedTemperature, ...]) -> str:
 def _not_enrolled(clinic: Clinic, urgent: bool) -> Turn:
     if urgent:
         return Turn(
-            (
+            urgent=True,
+            messages=(
                 f"This sounds serious. Call {clinic.emergency_number} or go to the nearest emergency "
                 f"department now. If you are having chemotherapy, tell them, and call {clinic.phone_24h}.",
-            )
+            ),
         )
     return Turn(
         (
@@ -175,13 +178,13 @@ def _report_turn(
         messages.append("How many times have you had diarrhea in the last 24 hours? Text a number.")
     elif ask_next is Step.TEMPERATURE and not result.rejected:
         messages.append(ask_temperature_text())
-    return Turn(tuple(messages), ask_next)
+    return Turn(tuple(messages), ask_next, urgent=urgent)
 
 
 def ask_temperature_text() -> str:
     return (
         "What is the temperature now? Text the number, like 38.2 or 100.8F. If you can't take it, "
-        "text SKIP. Text CANCEL to stop."
+        "text SKIP. Text NEVER MIND to stop the report."
     )
 
 
@@ -220,11 +223,10 @@ def _merge(a: ParsedReport, b: ParsedReport) -> ParsedReport:
 def report(rt: Runtime, phone: str, text: str, step_value: str | None) -> Turn:
     """A message that may carry a temperature, symptoms, or the answer to a report question."""
     now = utc_now()
-    tz = rt.settings.timezone
     step = _step(step_value)
     with unit_of_work(rt.sessions) as session:
         caller = identify(session, phone, rt.settings.default_region)
-    parsed = parse_report(text, now, tz)
+    parsed = parse_report(text, now, rt.settings.timezone)
     if caller.kind is CallerKind.CARE_TEAM:
         return _care_team_number(rt.settings.clinic)
     if caller.kind is CallerKind.UNKNOWN:
@@ -232,57 +234,12 @@ def report(rt: Runtime, phone: str, text: str, step_value: str | None) -> Turn:
             (r.celsius or 0) >= 38.0 for r in parsed.readings
         )
         return _not_enrolled(rt.settings.clinic, serious)
-
-    if step is Step.MENU and not (parsed.readings or parsed.symptoms):
-        choice = text.strip().strip(".#")
-        if choice == "1":
-            return start_report(rt, phone)
-        if choice == "2":
-            return Turn(("Ask me in your own words, like: can I eat sushi? can I keep my cat?",))
-        if choice == "3":
-            return answer_question(rt, "ask_fever_threshold", text, None).turn
-    if step is Step.DIARRHOEA_COUNT and not parsed.readings:
-        count = _first_count(text)
-        if count is not None:
-            return _record_diarrhoea_count(rt, caller, count, now)
-    if step is Step.CHECKLIST and not parsed.readings:
-        choice = parse_checklist_reply(text)
-        if choice is not None and not choice.invalid:
-            parsed = _merge(_checklist_report(text, choice.codes, now), parsed)
-            if not parsed.symptoms:
-                return Turn(("Thanks, noted: none of those. Text me any time something changes.",))
-            result, paged = _store_and_escalate(rt, caller, parsed, text, now)
-            wants_count = any(
-                s.code is SymptomCode.DIARRHOEA and not s.count for s in parsed.symptoms
-            )
-            return _report_turn(
-                rt, result, paged, now, Step.DIARRHOEA_COUNT if wants_count else None
-            )
-        if choice is not None and choice.invalid:
-            return Turn(
-                (f"Please use the numbers on the list. {checklist_prompt()}",), Step.CHECKLIST
-            )
-
-    if not (
-        parsed.readings
-        or parsed.symptoms
-        or parsed.fever_reducers
-        or parsed.rejected
-        or parsed.caregiver_concern
-    ):
-        if step is Step.TEMPERATURE:
-            # "skip", "no thermometer": go on to the symptoms
-            return Turn((checklist_prompt(),), Step.CHECKLIST)
-        if step is Step.CHECKLIST and parsed.says_no_symptoms:
-            return Turn(("Thanks, noted: none of those. Text me any time something changes.",))
-        if step is not None:
-            return Turn((_still_waiting(step),), step)
-        return Turn(
-            (
-                "Thanks. To report, text your temperature (like 38.2 or 100.8F) and any symptoms. "
-                "To ask a question, just ask.",
-            )
-        )
+    if step is not None and not parsed.readings:
+        answered = _answer_pending_step(rt, caller, step, text, parsed, now)
+        if answered is not None:
+            return answered
+    if not _has_clinical_content(parsed):
+        return _nothing_to_record(step, parsed)
 
     result, paged = _store_and_escalate(rt, caller, parsed, text, now)
     ask_next: Step | None = None
@@ -290,16 +247,80 @@ def report(rt: Runtime, phone: str, text: str, step_value: str | None) -> Turn:
         ask_next = Step.TEMPERATURE
     elif result.readings and not result.symptoms and not result.says_no_symptoms:
         ask_next = Step.CHECKLIST
-    elif any(s.code is SymptomCode.DIARRHOEA and not s.count for s in result.symptoms):
+    elif _needs_diarrhoea_count(result.symptoms):
         ask_next = Step.DIARRHOEA_COUNT
     return _report_turn(rt, result, paged, now, ask_next)
+
+
+def _has_clinical_content(parsed: ParsedReport) -> bool:
+    return bool(
+        parsed.readings
+        or parsed.symptoms
+        or parsed.fever_reducers
+        or parsed.rejected
+        or parsed.caregiver_concern
+    )
+
+
+def _needs_diarrhoea_count(symptoms: tuple[SymptomMention, ...]) -> bool:
+    return any(s.code is SymptomCode.DIARRHOEA and not s.count for s in symptoms)
+
+
+NOTED_NONE = "Thanks, noted: none of those. Text me any time something changes."
+
+
+def _answer_pending_step(
+    rt: Runtime, caller: Caller, step: Step, text: str, parsed: ParsedReport, now: datetime
+) -> Turn | None:
+    """The reply to a question Nadir asked (menu, checklist, diarrhoea count); None if it isn't one."""
+    if step is Step.MENU and not parsed.symptoms:
+        choice = text.strip().strip(".#")
+        if choice == "1":
+            return start_report(rt, caller.phone)
+        if choice == "2":
+            return Turn(("Ask me in your own words, like: can I eat sushi? can I keep my cat?",))
+        if choice == "3":
+            return answer_question(rt, "ask_fever_threshold", text, None).turn
+    if step is Step.DIARRHOEA_COUNT:
+        count = _first_count(text)
+        if count is not None:
+            return _record_diarrhoea_count(rt, caller, count, now)
+    if step is Step.CHECKLIST:
+        choice = parse_checklist_reply(text)
+        if choice is not None and choice.invalid:
+            return Turn(
+                (f"Please use the numbers on the list. {checklist_prompt()}",), Step.CHECKLIST
+            )
+        if choice is not None:
+            chosen = _merge(_checklist_report(text, choice.codes, now), parsed)
+            if not chosen.symptoms:
+                return Turn((NOTED_NONE,))
+            result, paged = _store_and_escalate(rt, caller, chosen, text, now)
+            follow_up = Step.DIARRHOEA_COUNT if _needs_diarrhoea_count(chosen.symptoms) else None
+            return _report_turn(rt, result, paged, now, follow_up)
+    return None
+
+
+def _nothing_to_record(step: Step | None, parsed: ParsedReport) -> Turn:
+    if step is Step.TEMPERATURE:
+        return Turn((checklist_prompt(),), Step.CHECKLIST)  # "skip", "no thermometer"
+    if step is Step.CHECKLIST and parsed.says_no_symptoms:
+        return Turn((NOTED_NONE,))
+    if step is not None:
+        return Turn((_still_waiting(step),), step)
+    return Turn(
+        (
+            "Thanks. To report, text your temperature (like 38.2 or 100.8F) and any symptoms. "
+            "To ask a question, just ask.",
+        )
+    )
 
 
 def _still_waiting(step: Step) -> str:
     if step is Step.CHECKLIST:
         return f"Sorry, I didn't get that. {checklist_prompt()}"
     if step is Step.DIARRHOEA_COUNT:
-        return "How many times in the last 24 hours? Text a number, or CANCEL."
+        return "How many times in the last 24 hours? Text a number, or NEVER MIND to stop."
     return ask_temperature_text()
 
 
@@ -338,7 +359,7 @@ def _record_diarrhoea_count(rt: Runtime, caller: Caller, count: int, now: dateti
     escalation.flush_outbox(rt)
     result = ReportResult(assessment=assessment, reporter=reporter, patient_id=fresh.patient.id)
     turn = _report_turn(rt, result, paged, now, None)
-    return Turn((f"Saved: diarrhea {count} times in 24 hours.", *turn.messages))
+    return replace(turn, messages=(f"Saved: diarrhea {count} times in 24 hours.", *turn.messages))
 
 
 def start_report(rt: Runtime, phone: str) -> Turn:
@@ -362,7 +383,7 @@ def cancel_report(step_value: str | None) -> Turn:
 def resume_prompt(step_value: str | None) -> str | None:
     """After answering a question mid-report, ask the report's question again."""
     step = _step(step_value)
-    if step is None:
+    if step is None or step is Step.MENU:
         return None
     return "Back to your report: " + _still_waiting(step)
 
@@ -423,7 +444,16 @@ def answer_question(rt: Runtime, intent: str, text: str, step_value: str | None)
     clinic = rt.settings.clinic
     topic = knowledge_base().by_intent(intent)
     if topic is None:
-        return Answer(fallback(rt), None, 0)
+        return Answer(
+            Turn(
+                (
+                    "Sorry, I don't have an answer for that. Ask me another way, or call "
+                    f"{clinic.phone_24h}.",
+                )
+            ),
+            None,
+            0,
+        )
     first = render(topic.answer, clinic.name, clinic.phone_24h)
     if topic.id == "anc_meaning":
         explained = _anc_explanation(text)
@@ -500,6 +530,11 @@ MENU_TEXT = (
 )
 
 
-def fallback(rt: Runtime) -> Turn:
+def fallback(rt: Runtime, phone: str) -> Turn:
     clinic = rt.settings.clinic
-    return Turn((f"{MENU_TEXT} If you feel unwell, call {clinic.phone_24h} now.",), Step.MENU)
+    with unit_of_work(rt.sessions) as session:
+        known = identify(session, phone, rt.settings.default_region).kind is not CallerKind.UNKNOWN
+    enrol = "" if known else f" To report readings, ask {clinic.name} to enroll this number."
+    return Turn(
+        (f"{MENU_TEXT} If you feel unwell, call {clinic.phone_24h} now.{enrol}",), Step.MENU
+    )

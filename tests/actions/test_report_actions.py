@@ -153,3 +153,27 @@ def test_hostile_and_garbage_input_gets_a_polite_reply_and_stores_nothing(enroll
         assert texts and all(t.strip() for t in texts)
     assert _count(enrolled, TemperatureReadingRow) == 0
     assert _count(enrolled, Escalation) == 0
+
+
+def test_urgent_advice_is_marked_so_it_reaches_a_number_that_opted_out(enrolled) -> None:  # type: ignore[no-untyped-def]
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from tests.support.trackers import make_tracker
+
+    dispatcher = CollectingDispatcher()
+    ActionRecordReport().run(dispatcher, make_tracker(PATIENT_PHONE, "36.9"), {})
+    assert dispatcher.messages and not any(m.get("urgent") for m in dispatcher.messages)
+    dispatcher = CollectingDispatcher()
+    ActionRecordReport().run(dispatcher, make_tracker(PATIENT_PHONE, "39.1 and chills"), {})
+    assert dispatcher.messages and all(m.get("urgent") is True for m in dispatcher.messages)
+
+
+def test_not_understood_offers_numbered_choices_and_strangers_learn_how_to_enrol(enrolled) -> None:  # type: ignore[no-untyped-def]
+    from actions.action_fallback import ActionFallback
+
+    texts, _, slots = run_action(
+        ActionFallback(), STRANGER_PHONE, "what are alex morgans readings", "nlu_fallback"
+    )
+    assert "1 Report" in texts[0] and "enroll" in texts[0] and slots["report_step"] == "menu"
+    texts, _, _ = run_action(ActionFallback(), PATIENT_PHONE, "blorp", "nlu_fallback")
+    assert "enroll" not in texts[0]
