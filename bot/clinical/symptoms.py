@@ -612,6 +612,18 @@ _PET_SUBJECT = re.compile(
     ),
     re.IGNORECASE,
 )
+# "my friend has a cough, can she visit?": someone who is not the patient (nor a caregiver's
+# patient, who is an adult) named just before the symptom is its subject. Red flags still count.
+_OTHER_PERSON_SUBJECT = re.compile(
+    _loosen(
+        r"(?<!\w)(?:my|our|the|a|his|her|their|your)? ?(?:friends?|grand ?kids?|grand ?sons?"
+        r"|grand ?daughters?|grand ?child(?:ren)?|grand ?babies|grand ?baby|kids?|child(?:ren)?"
+        r"|baby|toddler|visitors?|neighbou?rs?|co-?workers?|colleagues?|classmates?|someone"
+        r"|somebody|people|guests?)(?:'s)?(?!\w)"
+        r"(?:\W+\w+){0,3}?\W*$"
+    ),
+    re.IGNORECASE,
+)
 _COUNT_PATTERNS = (
     re.compile(r"(?<![\w.])(?P<n>" + _NUMBER + r")\s*(?:x|×|times)(?!\w)", re.IGNORECASE),
     re.compile(r"(?<![\w.])(?P<n>once|twice|thrice)(?!\w)", re.IGNORECASE),
@@ -924,6 +936,10 @@ def _find_symptoms(
         ):
             continue
         if _PET_SUBJECT.search(text, max(clause_start, item.start - _PET_CHARS), item.start):
+            continue
+        if not item.pattern.red_flag and _OTHER_PERSON_SUBJECT.search(
+            text, max(clause_start, item.start - _PET_CHARS), item.start
+        ):
             continue
         same_clause = previous is not None and previous.clause == item.clause
         window_start = previous.end if same_clause and previous is not None else clause_start

@@ -138,6 +138,9 @@ _TEMP_WORD_RE = re.compile(r"te?mp[a-z]{0,9}|tenp[a-z]{0,9}|temo")
 _TEMP_LOOKALIKES = frozenset(
     {"temporal", "temporary", "temporarily", "temper", "tempo", "temple", "tempt", "tempted"}
 )
+# "took 2 tylenol", "take 500": a number right after a dose verb is a dose. Further away the verb
+# says nothing about the number ("can i take tylenol for 38.6?" is a reading).
+_DOSE_VERBS = frozenset({"took", "take", "taking", "taken"})
 # Words that say "this number is something else" when they come shortly before it.
 _OTHER_MEASURE_WORDS = frozenset(
     {
@@ -230,9 +233,6 @@ _OTHER_MEASURE_WORDS = frozenset(
         "grade",
         "age",
         "aged",
-        "took",
-        "take",
-        "taking",
         "x",
         "breaths",
         "resp",
@@ -697,7 +697,9 @@ class _WordsBefore:
 def _read_words_before(words_before: list[_Word]) -> _WordsBefore:
     """What the words just before a number say it is, reading from the nearest word back."""
     cue_start = None
-    for word in words_before:
+    for index, word in enumerate(words_before):
+        if word.text in _DOSE_VERBS and index <= 1:
+            return _WordsBefore(cue_start, temperature_word=False, other_measure=True)
         if _is_temperature_word(word.text):
             return _WordsBefore(word.start, temperature_word=True, other_measure=False)
         if word.text in _OTHER_MEASURE_WORDS:
@@ -732,9 +734,13 @@ def _reads_as_age(number: _Number, words_before: list[_Word], not_numbers: list[
         return nearest[:-2] not in _NON_PERSON_SUBJECTS
     if nearest not in _COPULAS:
         return False
+    if number.value >= 99:
+        return False  # "my dad is 101": a reading in F far more often than an age
     if nearest in ("i'm", "im", "am"):
         return True
     subject = words_before[1].text if len(words_before) > 1 else ""
+    if not subject:
+        return False  # "is 38 too high?": no person named, so no age
     return subject not in _NON_PERSON_SUBJECTS and not _is_temperature_word(subject)
 
 

@@ -161,6 +161,11 @@ REPORTED_CASES = [
     ("our cat has diarrhea", set()),
     ("my dog is shaking and I have chills", {CHILLS}),
     ("after walking my dog for an hour I felt dizzy", {DIZZY}),
+    # nor is a friend, a child or a visitor (adults only on chemo here); the patient still counts
+    ("my friend has a cough can she visit", set()),
+    ("my grandson has a rash after his chickenpox shot", set()),
+    ("visitors with a cough, should they stay away", set()),
+    ("my wife has a cough", {COUGH}),
     # a question about what might happen is not a report
     ("what if I get chills?", set()),
     ("what should I do if I get a cough or a sore throat?", set()),
