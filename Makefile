@@ -67,5 +67,11 @@ test: lint validate $(MODEL)
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory test-stories
 
+eval: $(MODEL)
+	$(BIN)/python scripts/eval_nlu.py --model $(MODEL)
+
+bench: $(MODEL)
+	$(BIN)/python -m bench.run
+
 clean:
 	rm -rf models var .pytest_cache
