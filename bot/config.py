@@ -12,6 +12,9 @@ from bot.clinical.model import Clinic
 from bot.clinical.profiles import RuleProfile, get_profile
 
 DEFAULT_TWILIO_API_URL = "https://api.twilio.com"
+DEFAULT_WHEN_TO_CALL = (
+    "Call {phone} day or night for 100.4F (38C) or higher, chills, or feeling unwell."
+)
 
 
 class ConfigError(ValueError):
@@ -41,6 +44,8 @@ class Settings:
     rasa_port: int
     action_port: int
     rasa_token: str | None  # protects Rasa's HTTP API when it is enabled
+    # ends every answer about fever or symptoms; "{phone}" becomes the 24-hour number
+    when_to_call: str = DEFAULT_WHEN_TO_CALL
 
     @property
     def rasa_url(self) -> str:
@@ -111,4 +116,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rasa_port=_int(env, "RASA_PORT", 5005, minimum=1),
         action_port=_int(env, "ACTION_PORT", 5055, minimum=1),
         rasa_token=env.get("NADIR_RASA_TOKEN", "").strip() or None,
+        when_to_call=env.get("NADIR_WHEN_TO_CALL", "").strip() or DEFAULT_WHEN_TO_CALL,
     )

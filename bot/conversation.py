@@ -409,12 +409,14 @@ class Answer:
     parts_sent: int
 
 
-def when_to_call(clinic: Clinic) -> str:
-    return f"Call {clinic.phone_24h} day or night for 100.4F (38C) or higher, chills, or feeling unwell."
+def when_to_call(rt: Runtime) -> str:
+    """The clinic's own "when to call" line (NADIR_WHEN_TO_CALL), with its 24-hour number."""
+    clinic = rt.settings.clinic
+    return rt.settings.when_to_call.replace("{phone}", clinic.phone_24h)
 
 
-def _with_when_to_call(text: str, clinic: Clinic) -> tuple[str, ...]:
-    line = when_to_call(clinic)
+def _with_when_to_call(text: str, rt: Runtime) -> tuple[str, ...]:
+    line = when_to_call(rt)
     joined = f"{text} {line}"
     return (joined,) if len(joined) <= SMS_BUDGET else (text, line)
 
@@ -455,13 +457,15 @@ def answer_question(rt: Runtime, intent: str, text: str, step_value: str | None)
             0,
         )
     first = render(topic.answer, clinic.name, clinic.phone_24h)
-    if topic.id == "anc_meaning":
-        explained = _anc_explanation(text)
-        if explained:
-            first = f"{explained} {first}"
     if topic.more:
         first += " Text MORE for more."
-    messages = _with_when_to_call(first, clinic) if topic.touches_fever else (first,)
+    source = f" Source: {topic.source.organisation}."
+    if len(first) + len(source) <= SMS_BUDGET:
+        first += source
+    messages = _with_when_to_call(first, rt) if topic.touches_fever else (first,)
+    explained = _anc_explanation(text) if topic.id == "anc_meaning" else None
+    if explained:
+        messages = (explained, *messages)  # their own number first, in its own SMS
     resume = resume_prompt(step_value)
     if resume:
         messages += (resume,)

@@ -40,6 +40,8 @@ from bot.services.enrolment import Caller, CallerKind, paging_order
 from bot.sms import outbox
 
 OPEN_STATUSES = ("open", "acknowledged")
+# rules whose criteria are symptoms (red flags, infection signs, feeling unwell, fever reducers)
+SYMPTOM_RULES = frozenset({"R1", "R7", "R8", "R9", "R10", "R12"})
 # An acknowledged episode ends this long after acknowledgement: a qualifying report after that
 # is a new episode and pages afresh. Until then, new reports go to the member who took it.
 EPISODE_HOURS_AFTER_ACK = 24
@@ -120,7 +122,10 @@ def _page_facts(
         reporter=reporter,
         fired=assessment_rules,
         readings=recent,
-        symptom_words=tuple(dict.fromkeys(code.replace("_", " ") for code in symptoms)),
+        # symptoms only when they are part of the criteria met: nothing more of their health
+        symptom_words=tuple(dict.fromkeys(code.replace("_", " ") for code in symptoms))
+        if any(rule.rule in SYMPTOM_RULES for rule in assessment_rules)
+        else (),
         last_chemo=last_chemo,
         latest_anc=latest_anc,
     )
