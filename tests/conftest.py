@@ -59,8 +59,7 @@ def _fresh_knowledge_base() -> None:
     knowledge_base.cache_clear()
 
 
-@pytest.fixture
-def enrolled(rt: Runtime) -> Runtime:
+def enrol_people(rt: Runtime) -> None:
     """A patient 9 days after chemotherapy, a linked caregiver, a primary nurse and a backup."""
     now = utc_now()
     with unit_of_work(rt.sessions) as session:
@@ -80,4 +79,9 @@ def enrolled(rt: Runtime) -> Runtime:
         enrolment.add_caregiver(
             session, name="Sam Morgan", phone=CAREGIVER_PHONE, patient_phone=PATIENT_PHONE, now=now
         )
+
+
+@pytest.fixture
+def enrolled(rt: Runtime) -> Runtime:
+    enrol_people(rt)
     return rt

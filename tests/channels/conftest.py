@@ -7,13 +7,9 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +24,10 @@ from bot.channels.twilio_sms import TwilioSmsInput
 from bot.db.migrate import upgrade
 from bot.db.models import OutboundMessage
 from bot.db.session import unit_of_work
-from bot.runtime import Runtime, utc_now
-from bot.services import enrolment
-from tests.conftest import _ENV_NAMES, BACKUP_PHONE, CAREGIVER_PHONE, PATIENT_PHONE, PRIMARY_PHONE
+from bot.runtime import Runtime
+from tests.conftest import _ENV_NAMES, enrol_people
 from tests.support.fake_twilio import FakeTwilio
+from tests.support.http import post_form
 from tests.support.stack import free_port
 
 # Twilio posts to the public URL; Nadir, behind a TLS proxy, receives it at another one.
@@ -160,20 +156,14 @@ class ChannelServer:
         raw_body: bytes | None = None,
     ) -> tuple[int, str]:
         """POST to the inbound webhook; `signature="valid"` signs it as Twilio would."""
-        if signature == "valid":
-            signature = sign(self.auth_token, signed_url, form)
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        if signature is not None:
-            headers["X-Twilio-Signature"] = signature
-        body = raw_body if raw_body is not None else urllib.parse.urlencode(form).encode()
-        request = urllib.request.Request(
-            url or self.webhook_url, data=body, headers=headers, method="POST"
+        return post_form(
+            url or self.webhook_url,
+            form,
+            auth_token=self.auth_token,
+            signature=signature,
+            signed_url=signed_url,
+            raw_body=raw_body,
         )
-        try:
-            with urllib.request.urlopen(request, timeout=20) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
 
     def text(self, sender: str, body: str, sid: str | None = None) -> tuple[int, str]:
         return self.post(sms_form(sender, body, sid))
@@ -286,24 +276,7 @@ def channel(
     event.listen(rt.engine, "connect", _no_fsync)
     rt.engine.dispose()
     upgrade(rt.engine)
-    now = utc_now()
-    with unit_of_work(rt.sessions) as session:
-        enrolment.add_team_member(
-            session, name="Dana Reyes", phone=PRIMARY_PHONE, role=enrolment.Role.PRIMARY, now=now
-        )
-        enrolment.add_team_member(
-            session, name="Lee Chen", phone=BACKUP_PHONE, role=enrolment.Role.BACKUP, now=now
-        )
-        enrolment.add_patient(
-            session,
-            name="Alex Morgan",
-            phone=PATIENT_PHONE,
-            now=now,
-            chemo_date=now.astimezone(rt.settings.timezone).date() - timedelta(days=9),
-        )
-        enrolment.add_caregiver(
-            session, name="Sam Morgan", phone=CAREGIVER_PHONE, patient_phone=PATIENT_PHONE, now=now
-        )
+    enrol_people(rt)
     server = ChannelServer(rt, twilio, RecordingAgent(), port)
     server.start()
     yield server

@@ -9,14 +9,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.support.fake_twilio import FakeTwilio, twilio_signature
+from tests.support.fake_twilio import FakeTwilio
+from tests.support.http import post_form
 
 ROOT = Path(__file__).resolve().parents[2]
 NADIR = str(Path(sys.executable).with_name("nadir"))
@@ -48,18 +46,9 @@ class RunningNadir:
     def post(
         self, form: dict[str, str], signature: str | None = "valid", url: str | None = None
     ) -> tuple[int, str]:
-        url = url or self.webhook_url
-        if signature == "valid":
-            signature = twilio_signature(self.auth_token, url, form)
-        headers = {"X-Twilio-Signature": signature} if signature is not None else {}
-        request = urllib.request.Request(
-            url, data=urllib.parse.urlencode(form).encode(), headers=headers
+        return post_form(
+            url or self.webhook_url, form, auth_token=self.auth_token, signature=signature
         )
-        try:
-            with urllib.request.urlopen(request, timeout=20) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
 
     def text(self, sender: str, body: str, sid: str | None = None) -> tuple[int, str]:
         sid = sid or "SM" + uuid.uuid4().hex
