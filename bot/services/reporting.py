@@ -246,53 +246,39 @@ def assess_patient(
 
 def readings_and_symptoms(session: Session, patient: Patient) -> list[dict]:
     """Every reading, symptom and fever reducer for a patient, newest first (for `nadir readings`)."""
-    items: list[dict] = []
-    for row in session.execute(
-        select(TemperatureReadingRow).where(TemperatureReadingRow.patient_id == patient.id)
-    ).scalars():
-        items.append(
-            {
-                "kind": "temperature",
-                "at": row.measured_at,
-                "celsius": round(row.celsius, 2),
-                "value_given": row.value_given,
-                "unit_given": row.unit_given,
-                "site": row.site,
-                "reporter": row.reporter,
-                "reporter_phone": row.reporter_phone,
-                "raw_text": row.raw_text,
-                "recorded_at": row.recorded_at,
-            }
+
+    def rows(model: type) -> Iterable:
+        return session.execute(select(model).where(model.patient_id == patient.id)).scalars()  # type: ignore[attr-defined]
+
+    def item(kind: str, row: object, at: datetime, **fields: object) -> dict:
+        return {
+            "kind": kind,
+            "at": at,
+            **fields,
+            "reporter": row.reporter,  # type: ignore[attr-defined]
+            "reporter_phone": row.reporter_phone,  # type: ignore[attr-defined]
+            "raw_text": row.raw_text,  # type: ignore[attr-defined]
+            "recorded_at": row.recorded_at,  # type: ignore[attr-defined]
+        }
+
+    items = [
+        item(
+            "temperature",
+            r,
+            r.measured_at,
+            celsius=round(r.celsius, 2),
+            value_given=r.value_given,
+            unit_given=r.unit_given,
+            site=r.site,
         )
-    for row in session.execute(
-        select(SymptomReportRow).where(SymptomReportRow.patient_id == patient.id)
-    ).scalars():
-        items.append(
-            {
-                "kind": "symptom",
-                "at": row.occurred_at,
-                "code": row.code,
-                "count": row.count,
-                "red_flag": row.red_flag,
-                "reporter": row.reporter,
-                "reporter_phone": row.reporter_phone,
-                "raw_text": row.raw_text,
-                "recorded_at": row.recorded_at,
-            }
-        )
-    for row in session.execute(
-        select(FeverReducerRow).where(FeverReducerRow.patient_id == patient.id)
-    ).scalars():
-        items.append(
-            {
-                "kind": "fever_reducer",
-                "at": row.taken_at,
-                "medicine": row.medicine,
-                "reporter": row.reporter,
-                "reporter_phone": row.reporter_phone,
-                "raw_text": row.raw_text,
-                "recorded_at": row.recorded_at,
-            }
-        )
-    items.sort(key=lambda item: (item["at"], item["recorded_at"]), reverse=True)
+        for r in rows(TemperatureReadingRow)
+    ]
+    items += [
+        item("symptom", r, r.occurred_at, code=r.code, count=r.count, red_flag=r.red_flag)
+        for r in rows(SymptomReportRow)
+    ]
+    items += [
+        item("fever_reducer", r, r.taken_at, medicine=r.medicine) for r in rows(FeverReducerRow)
+    ]
+    items.sort(key=lambda entry: (entry["at"], entry["recorded_at"]), reverse=True)
     return items
