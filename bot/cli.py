@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, timezone
 from typing import Any
 
+from sqlalchemy.exc import ArgumentError, OperationalError
+
 from bot.clinical.anc import parse_anc
 from bot.config import ConfigError, load_settings
 from bot.db.migrate import upgrade
@@ -336,6 +338,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (EnrolmentError, InvalidPhoneNumber, ConfigError, UsageError) as error:
         print(f"nadir: {error}", file=sys.stderr)
         return 2
+    except ArgumentError:
+        print(
+            "nadir: DATABASE_URL is not a database URL (like sqlite:///var/nadir.db)",
+            file=sys.stderr,
+        )
+        return 2
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else "unreachable"
+        print(f"nadir: cannot use the database in DATABASE_URL: {reason}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
