@@ -125,7 +125,7 @@ class Stack:
         rasa = self._spawn(
             "rasa",
             [
-                python, "-m", "rasa", "run",
+                python, "-m", "bot.rasa_server", "run",
                 "--model", str(latest_model(PROJECT_ROOT / "models")),
                 "--endpoints", str(endpoints),
                 "--credentials", str(PROJECT_ROOT / "credentials.yml"),

@@ -59,9 +59,11 @@ def add_team_member(
             .where(CareTeamMember.role == Role.PRIMARY.value)
             .values(role=Role.BACKUP.value)
         )
-        position = (session.execute(select(func.min(CareTeamMember.position))).scalar() or 1) - 1
+        lowest = session.execute(select(func.min(CareTeamMember.position))).scalar()
+        position = (1 if lowest is None else lowest) - 1
     else:
-        position = (session.execute(select(func.max(CareTeamMember.position))).scalar() or 0) + 1
+        highest = session.execute(select(func.max(CareTeamMember.position))).scalar()
+        position = (0 if highest is None else highest) + 1
     member = CareTeamMember(
         name=_clean_name(name),
         phone=number,

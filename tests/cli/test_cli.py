@@ -129,3 +129,16 @@ def test_a_bad_database_url_is_explained(capsys, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("DATABASE_URL", "not a url")
     code, _, err = run(capsys, "team", "list")
     assert code == 2 and "DATABASE_URL" in err
+
+
+def test_a_new_primary_is_paged_first_even_after_an_earlier_primary(capsys) -> None:  # type: ignore[no-untyped-def]
+    run(capsys, "team", "add", "--name", "Dana Reyes", "--phone", "6175550190")
+    run(capsys, "team", "add", "--name", "Lee Chen", "--phone", "6175550191", "--role", "backup")
+    run(
+        capsys, "team", "add", "--name", "Kim Park", "--phone", "6175550192"
+    )  # takes over as primary
+    run(capsys, "team", "add", "--name", "Ola Berg", "--phone", "6175550193")
+    _, out, _ = run(capsys, "team", "list")
+    names = [line.split(". ", 1)[1].split(" +")[0] for line in out.strip().splitlines()]
+    assert names == ["Ola Berg", "Kim Park", "Dana Reyes", "Lee Chen"]
+    assert out.count("(primary)") == 1 and "Ola Berg +16175550193 (primary)" in out
