@@ -8,36 +8,33 @@ from typing import Any
 Results = Mapping[str, Any]
 
 # Why a target was missed, from profiling (py-spy on this 2-core machine, 2026-11-21); shown
-# next to the target whenever it is missed. "Trial" figures come from running the same benchmark
-# with the fix applied from outside the code base, before it was made in bot/.
+# next to the target whenever it is missed. Already fixed after that profiling: pooled SQLite
+# connections (7.2 ms per transaction down to 0.45 ms), Rasa's action-response schema checked with
+# a validator built once (28 ms of CPU per turn saved, bot/rasa_server.py), the newton-cg solver.
 KNOWN_CAUSES: dict[str, str] = {
     "reply_p95": (
-        "Two costs in the Rasa server process. (1) Rasa's `RemoteAction` checks every action "
-        "response with `jsonschema.validate`, which first re-validates the schema itself: 28 ms "
-        "of CPU per turn with the GIL held, about 40 % of the process (stock Rasa pays it too). "
-        "(2) `bot/db/session.py` leaves file SQLite on SQLAlchemy 1.4's default NullPool, so "
-        "every transaction reconnects, re-runs the PRAGMAs and checkpoints the WAL when it "
-        "closes: 7.2 ms against 0.45 ms pooled, and each SMS sent from the Rasa process takes 4 "
-        "(outbox enqueue, claim, read, record). Trial with both fixed: p50 53 ms, p95 140 ms."
+        "The Rasa server is one process and spends about 47 ms of CPU per message (was 70 before "
+        "the fixes noted in bench/report.py), so 10 conversations keep it about two-thirds busy and "
+        "replies queue behind each other. About 30 ms of that is Rasa's own work (the NLU and "
+        "policy graph, loading and saving the tracker in SQL); the rest is ours: each reply is 4 "
+        "SQLite transactions in that process (outbox enqueue, claim, read, record). Next: create "
+        "outbox rows already claimed, and run more than one Rasa process (Redis lock store)."
     ),
     "sustained_rate": (
-        "The Rasa server is one process, so it saturates near 1000 ÷ (its CPU ms per message) "
-        "msg/s. The two fixes above bring that from ~70 to ~44 ms (trial: 25 msg/s sustained, "
-        "30 not). About 30 ms of the rest is Rasa's own work (the NLU and policy graph, loading "
-        "and saving the tracker in SQL), so 40 msg/s on two cores needs fewer outbox "
-        "transactions per SMS and more Rasa processes or cores, not one fix."
+        "One Rasa process saturates near 1000 / (its CPU ms per message) msg/s: about 21 msg/s at "
+        "47 ms, so 20 msg/s holds and 25 does not. 40 msg/s on two cores, which the action "
+        "server and worker share, needs about 25 ms per message or several Rasa processes with a "
+        "Redis lock store: more than one fix."
     ),
     "slower_than_stock": (
-        "Nadir answers the webhook sooner than stock Rasa (its turn runs in the background), "
-        "but its first SMS reaches Twilio later: stock Rasa sends straight from the event loop, "
-        "while every Nadir reply is first written to the persisted outbox and then sent, 4 "
-        "SQLite transactions on connections opened and closed each time (see the reply-latency "
-        "target for the fix)."
+        "Nadir answers the webhook sooner than stock Rasa (its turn runs in the background), but "
+        "every reply is written to the persisted outbox before it is sent (4 SQLite transactions), "
+        "which stock Rasa does not do; that buys retries, de-duplication and an audit trail."
     ),
     "cold_training": (
-        "About 21 s of it is `LogisticRegressionClassifier` (lbfgs, 71 intents × 12,400 sparse "
-        "features). `solver: newton-cg` fits the same multinomial model in 4.4 s instead of "
-        "16.2 s (same top intent for all 301 held-out examples, probabilities within 0.0003)."
+        "About 80 % is `LogisticRegressionClassifier`; config.yml already uses the newton-cg "
+        "solver (4.4 s instead of 16.2 s with lbfgs, same predictions). The rest is Rasa's "
+        "import and graph overhead."
     ),
 }
 
