@@ -10,9 +10,7 @@ Twilio client at the fake Twilio API. Both use the same database and the same SQ
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -165,12 +163,6 @@ def start_nadir(work_dir: Path, twilio: StampingTwilio, env: dict[str, str]) -> 
     )
 
 
-def _die_with_parent() -> None:
-    """Linux: the baseline's servers get SIGTERM if the benchmark dies."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 def _wait_until_up(url: str, process: subprocess.Popen, what: str, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -188,7 +180,7 @@ def start_baseline(
 ) -> System:
     """Stock Rasa: the `twilio` channel of `rasa run`, our action server, no worker."""
     from bot.config import load_settings
-    from bot.launcher import write_endpoints
+    from bot.launcher import die_with_parent, write_endpoints
 
     endpoints = write_endpoints(load_settings(env))  # our action server, the SQL tracker store
     credentials = work_dir / "credentials.yml"
@@ -209,7 +201,7 @@ def start_baseline(
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        preexec_fn=_die_with_parent,
+        preexec_fn=die_with_parent,
     )
     processes = [actions]
 
@@ -241,7 +233,7 @@ def start_baseline(
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )  # fmt: skip
         processes.append(rasa)
         _wait_until_up(f"http://127.0.0.1:{rasa_port}/webhooks/twilio/", rasa, "stock Rasa")

@@ -56,7 +56,7 @@ def _port_free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Linux: children get SIGTERM if the launcher dies, so no orphaned servers hold the ports."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
@@ -99,7 +99,7 @@ class Stack:
             stdout=out,
             stderr=subprocess.STDOUT if out else None,
             cwd=PROJECT_ROOT,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         self.processes.append((name, process))
         return process

@@ -10,24 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Counts and durations people spell out ("twice", "four times", "twenty minutes").
-SMALL_NUMBER_WORDS: dict[str, int] = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-}
-
 _DIGIT_WORDS = {
     "zero": 0,
     "one": 1,
@@ -62,6 +44,12 @@ _TENS_WORDS = {
     "seventy": 70,
     "eighty": 80,
     "ninety": 90,
+}
+# Counts and durations people spell out ("four times", "twenty minutes"): one to twenty.
+SMALL_NUMBER_WORDS: dict[str, int] = {
+    **{word: value for word, value in _DIGIT_WORDS.items() if value},
+    **_TEEN_WORDS,
+    "twenty": 20,
 }
 _ZERO_WORDS = {"zero", "oh", "o", "nought", "nil"}
 _DECIMAL_WORDS = {"point", "dot", "decimal"}
