@@ -43,13 +43,8 @@ class Settings:
     twilio: TwilioSettings | None  # None: outbound SMS are recorded and printed, not sent
     rasa_port: int
     action_port: int
-    rasa_token: str | None  # protects Rasa's HTTP API when it is enabled
     # ends every answer about fever or symptoms; "{phone}" becomes the 24-hour number
     when_to_call: str = DEFAULT_WHEN_TO_CALL
-
-    @property
-    def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
@@ -115,6 +110,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         twilio=_twilio(env),
         rasa_port=_int(env, "RASA_PORT", 5005, minimum=1),
         action_port=_int(env, "ACTION_PORT", 5055, minimum=1),
-        rasa_token=env.get("NADIR_RASA_TOKEN", "").strip() or None,
         when_to_call=env.get("NADIR_WHEN_TO_CALL", "").strip() or DEFAULT_WHEN_TO_CALL,
     )

@@ -15,10 +15,9 @@ from datetime import datetime, tzinfo
 from sqlalchemy import select
 
 from bot.clinical.advice import patient_advice
-from bot.clinical.anc import parse_anc
+from bot.clinical.anc import anc_band, parse_anc
 from bot.clinical.checklist import checklist_prompt, parse_checklist_reply
 from bot.clinical.model import (
-    Assessment,
     Clinic,
     Disposition,
     ParsedTemperature,
@@ -27,6 +26,7 @@ from bot.clinical.model import (
     SymptomMention,
 )
 from bot.clinical.numbers import SMALL_NUMBER_WORDS
+from bot.clinical.page import clock_time
 from bot.clinical.profiles import celsius_to_fahrenheit
 from bot.clinical.rules import SYMPTOM_LABELS
 from bot.clinical.symptoms import find_red_flags
@@ -82,7 +82,7 @@ def describe_reading(reading: ParsedTemperature, tz: tzinfo, now: datetime) -> s
 
 def _clock(moment: datetime, tz: tzinfo, now: datetime) -> str:
     local = moment.astimezone(tz)
-    label = local.strftime("%I:%M%p").lstrip("0").lower()
+    label = clock_time(moment, tz)
     if local.date() != now.astimezone(tz).date():
         label += (
             " yesterday"
@@ -388,10 +388,6 @@ def resume_prompt(step_value: str | None) -> str | None:
     return "Back to your report: " + _still_waiting(step)
 
 
-def assessment_summary(assessment: Assessment) -> str:
-    return ", ".join(f"{rule.rule}: {rule.reason}" for rule in assessment.fired) or "no rule fired"
-
-
 # --- questions ----------------------------------------------------------------------------
 
 SMS_BUDGET = 320  # two SMS segments
@@ -427,19 +423,6 @@ def _anc_explanation(text: str) -> str | None:
         return None
     band = anc_band(value)
     return f"An ANC of {value:g} ({value * 1000:.0f} per uL) is {band}."
-
-
-def anc_band(value: float) -> str:
-    """Severity bands of clinical-anchors 1.2 (IDSA/NCCN): <0.1 profound, <0.5 severe, <1.0 neutropenia."""
-    if value < 0.1:
-        return "profoundly low (under 0.1): the highest infection risk"
-    if value < 0.5:
-        return "severely low (under 0.5): a high infection risk"
-    if value < 1.0:
-        return "low (under 1.0 counts as neutropenia): infection risk is raised"
-    if value < 1.5:
-        return "a little low (1.0 to 1.5): some extra care is wise"
-    return "not in the neutropenic range (1.5 or more)"
 
 
 def answer_question(rt: Runtime, intent: str, text: str, step_value: str | None) -> Answer:

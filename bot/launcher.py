@@ -200,7 +200,8 @@ def main(args: argparse.Namespace) -> int:
         run_worker(rt, stop)
         return 0
     env = child_environment(rt)
-    os.environ.update({k: env[k] for k in (LOCAL_AUTH_TOKEN_ENV,) if k in env})
+    if LOCAL_AUTH_TOKEN_ENV in env:
+        os.environ[LOCAL_AUTH_TOKEN_ENV] = env[LOCAL_AUTH_TOKEN_ENV]
     if args.command == "serve":
         return _serve(rt, env)
     from bot.chat import run_chat

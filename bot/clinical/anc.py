@@ -1,4 +1,4 @@
-"""Reading an absolute neutrophil count (ANC) out of a patient's message.
+"""Reading an absolute neutrophil count (ANC) out of a patient's message, and saying what it means.
 
 Patients quote counts as lab reports print them: "0.4" (x10^9/L, the same as K/uL) or "400"
 (cells per microlitre, the same as per mm3). Rule of thumb, when no unit says otherwise: a number
@@ -82,3 +82,16 @@ def _to_per_litre(number: float, *, per_litre: bool, per_microlitre: bool) -> fl
     if number >= HIGHEST_PLAUSIBLE:
         return None
     return round(number, 3)
+
+
+def anc_band(value: float) -> str:
+    """Severity bands of clinical-anchors 1.2 (IDSA/NCCN): <0.1 profound, <0.5 severe, <1.0 neutropenia."""
+    if value < 0.1:
+        return "profoundly low (under 0.1): the highest infection risk"
+    if value < 0.5:
+        return "severely low (under 0.5): a high infection risk"
+    if value < 1.0:
+        return "low (under 1.0 counts as neutropenia): infection risk is raised"
+    if value < 1.5:
+        return "a little low (1.0 to 1.5): some extra care is wise"
+    return "not in the neutropenic range (1.5 or more)"

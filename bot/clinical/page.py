@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from bot.clinical.model import AncResult, Clinic, Disposition, FiredRule, Reading, Reporter
+from bot.clinical.profiles import celsius_to_fahrenheit
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class PageFacts:
     latest_anc: AncResult | None
 
 
-def _clock(moment: datetime, tz: tzinfo) -> str:
+def clock_time(moment: datetime, tz: tzinfo) -> str:
+    """'2:05pm' in the clinic's time zone: how every SMS shows a time."""
     return moment.astimezone(tz).strftime("%I:%M%p").lstrip("0").lower()
 
 
@@ -36,7 +38,7 @@ def care_team_page(facts: PageFacts, now: datetime, tz: tzinfo) -> str:
     urgency = "EMERGENCY" if facts.disposition is Disposition.EMERGENCY else "URGENT"
     rules = ", ".join(dict.fromkeys(rule.rule for rule in facts.fired)) or "-"
     readings = "; ".join(
-        f"{r.celsius:.1f}C/{r.celsius * 9 / 5 + 32:.1f}F {_clock(r.measured_at, tz)}"
+        f"{r.celsius:.1f}C/{celsius_to_fahrenheit(r.celsius):.1f}F {clock_time(r.measured_at, tz)}"
         for r in facts.readings[-3:]
     )
     chemo = (

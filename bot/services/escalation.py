@@ -20,6 +20,7 @@ from bot.clinical.page import (
     PageFacts,
     acknowledged_notice,
     care_team_page,
+    clock_time,
     no_answer_notice,
     recheck_reminder,
 )
@@ -90,7 +91,10 @@ def open_escalation(session: Session, patient_id: int) -> Escalation | None:
 
 
 def _page_facts(
-    session: Session, escalation: Escalation, assessment_rules: tuple, now: datetime
+    session: Session,
+    escalation: Escalation,
+    assessment_rules: tuple[FiredRule, ...],
+    now: datetime,
 ) -> PageFacts:
     patient: Patient = escalation.patient
     readings = session.execute(
@@ -172,7 +176,7 @@ def _page_member(
     )
 
 
-def _rules_of(escalation: Escalation) -> tuple:
+def _rules_of(escalation: Escalation) -> tuple[FiredRule, ...]:
     fired = []
     for line in escalation.criteria.splitlines():
         rule, _, reason = line.partition(": ")
@@ -196,7 +200,7 @@ def escalate(
         current = None
     if current is not None:
         _add_report(session, settings, current, assessment, criteria, now)
-        return _anyone_paged(session, current)
+        return current.hop > 0  # the team has been paged for this episode
     order = paging_order(session)
     escalation = Escalation(
         code=_new_code(session),
@@ -302,10 +306,6 @@ def _add_report(
     _event(session, escalation, "update_paged", now, member=member, message=message)
 
 
-def _anyone_paged(session: Session, escalation: Escalation) -> bool:
-    return escalation.hop > 0
-
-
 def _last_paged_member(session: Session, escalation: Escalation) -> CareTeamMember | None:
     event = session.execute(
         select(EscalationEvent)
@@ -384,7 +384,7 @@ def handle_care_team_text(
     words = " ".join(text.split()).strip()
     upper = words.upper()
     if upper in {"STATUS", "LIST", "OPEN"}:
-        return _status(session, member, now, settings)
+        return _status(session, now)
     if upper in {"HELP", "?"}:
         return (
             "Care-team commands: ACK <code> to take an alert, 1 when only one is open for you, "
@@ -422,10 +422,7 @@ def acknowledge(
     if escalation.status != "open":
         who = escalation.acknowledged_by.name if escalation.acknowledged_by else "someone"
         at = (
-            escalation.acknowledged_at.astimezone(settings.timezone)
-            .strftime("%I:%M%p")
-            .lstrip("0")
-            .lower()
+            clock_time(escalation.acknowledged_at, settings.timezone)
             if escalation.acknowledged_at
             else "earlier"
         )
@@ -465,7 +462,7 @@ def close_by_member(session: Session, member: CareTeamMember, code: str, now: da
     return f"Alert {code} is closed. A new report from {escalation.patient.name} will page the team again."
 
 
-def _status(session: Session, member: CareTeamMember, now: datetime, settings: Settings) -> str:
+def _status(session: Session, now: datetime) -> str:
     rows = list(
         session.execute(
             select(Escalation)

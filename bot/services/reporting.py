@@ -8,7 +8,7 @@ clock is already running. Values that need checking are not stored.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import select
@@ -51,15 +51,10 @@ class ReportResult:
     assessment: Assessment | None = None
     patient_id: int | None = None
     reporter: Reporter = Reporter.PATIENT
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def stored_anything(self) -> bool:
         return bool(self.readings or self.symptoms or self.fever_reducers)
-
-    @property
-    def found_anything(self) -> bool:
-        return self.stored_anything or bool(self.rejected) or self.caregiver_concern
 
 
 @dataclass(frozen=True)
@@ -163,7 +158,7 @@ def store_report(
         latest_reporter=reporter,
         caregiver_concern=parsed.caregiver_concern,
     )
-    return ReportResult(**{**result.__dict__, "assessment": assessment})
+    return replace(result, assessment=assessment)
 
 
 def patient_context(patient: Patient) -> PatientContext:
