@@ -40,19 +40,28 @@ def queue_and_send(
 ) -> int:
     """Write the SMS to the outbox, then try it straight away; the worker retries failures."""
     with unit_of_work(rt.sessions) as session:
-        message_id = outbox.enqueue(
-            session, to=to, body=body, purpose=purpose, now=utc_now(), patient_id=patient_id
-        ).id
-    _send_now(rt, message_id)
+        row = outbox.enqueue(
+            session,
+            to=to,
+            body=body,
+            purpose=purpose,
+            now=utc_now(),
+            patient_id=patient_id,
+            claim=True,
+        )
+        message_id, claim = row.id, outbox.Claimed.of(row)
+    _send_claimed(rt, claim)
     return message_id
 
 
-def _send_now(rt: Runtime, message_id: int) -> None:
-    outbox.send_now(
+def _send_claimed(rt: Runtime, claim: outbox.Claimed | None) -> None:
+    if claim is None:  # held for a number that texted STOP
+        return
+    outbox.deliver_claimed(
         rt.sessions,
         rt.gateway,
-        message_id,
-        utc_now,
+        claim,
+        utc_now(),
         recorded_only=not rt.sends_real_sms,
         status_callback=rt.settings.twilio.status_callback_url if rt.settings.twilio else None,
     )
@@ -85,11 +94,20 @@ def send_reply(rt: Runtime, to: str, body: str, *, urgent: bool = False) -> int:
     """
     now = utc_now()
     with unit_of_work(rt.sessions) as session:
-        if not urgent and outbox.opted_out(session, to):
+        stopped = False if urgent else outbox.opted_out(session, to)
+        if stopped:
             urgent = _in_urgent_episode(session, to, now)
-        purpose = outbox.Purpose.URGENT_REPLY if urgent else outbox.Purpose.REPLY
-        message_id = outbox.enqueue(session, to=to, body=body, purpose=purpose, now=now).id
-    _send_now(rt, message_id)
+        row = outbox.enqueue(
+            session,
+            to=to,
+            body=body,
+            purpose=outbox.Purpose.URGENT_REPLY if urgent else outbox.Purpose.REPLY,
+            now=now,
+            claim=True,
+            recipient_opted_out=stopped,
+        )
+        message_id, claim = row.id, outbox.Claimed.of(row)
+    _send_claimed(rt, claim)
     return message_id
 
 

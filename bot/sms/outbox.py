@@ -58,12 +58,15 @@ def retry_delay(attempts: int) -> timedelta:
 
 def opted_out(session: Session, phone: str) -> bool:
     """True when the patient or caregiver with this number texted STOP (and not START since)."""
-    return any(
-        session.execute(
-            select(model.id).where(model.phone == phone, model.opted_out.is_(True))
-        ).first()
-        for model in (Patient, Caregiver)
+    stopped = (
+        select(Patient.id)
+        .where(Patient.phone == phone, Patient.opted_out.is_(True))
+        .union_all(
+            select(Caregiver.id).where(Caregiver.phone == phone, Caregiver.opted_out.is_(True))
+        )
+        .limit(1)
     )
+    return session.execute(stopped).first() is not None
 
 
 def enqueue(
@@ -74,22 +77,55 @@ def enqueue(
     purpose: Purpose,
     now: datetime,
     patient_id: int | None = None,
+    claim: bool = False,
+    recipient_opted_out: bool | None = None,
 ) -> OutboundMessage:
-    """Write one SMS to the outbox; non-urgent ones to an opted-out number are kept, not sent."""
-    suppressed = purpose in SUPPRESSED_WHEN_OPTED_OUT and opted_out(session, to)
+    """Write one SMS to the outbox; non-urgent ones to an opted-out number are kept, not sent.
+
+    With `claim`, the row is written already claimed (status "sending" under a lease) for the
+    caller to hand to `deliver_claimed` once the transaction commits: one transaction fewer per
+    message than claiming it afterwards. If the caller dies before sending, the worker sends it
+    when the lease runs out. `recipient_opted_out`, when the caller has just looked it up, saves
+    asking the database again.
+    """
+    if purpose in SUPPRESSED_WHEN_OPTED_OUT and recipient_opted_out is None:
+        recipient_opted_out = opted_out(session, to)
+    if purpose in SUPPRESSED_WHEN_OPTED_OUT and recipient_opted_out:
+        status, next_attempt_at = Status.SUPPRESSED, now
+    elif claim:
+        status, next_attempt_at = Status.SENDING, now + SEND_LEASE
+    else:
+        status, next_attempt_at = Status.PENDING, now
     row = OutboundMessage(
         to_phone=to,
         body=to_gsm7(body),
         purpose=purpose.value,
-        status=(Status.SUPPRESSED if suppressed else Status.PENDING).value,
+        status=status.value,
         attempts=0,
-        next_attempt_at=now,
+        next_attempt_at=next_attempt_at,
         patient_id=patient_id,
         created_at=now,
     )
     session.add(row)
     session.flush()
     return row
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An outbox row this process holds the lease on, with what it needs to send it."""
+
+    id: int
+    to: str
+    body: str
+    purpose: str
+
+    @classmethod
+    def of(cls, row: OutboundMessage) -> Claimed | None:
+        """The claim on a row `enqueue(claim=True)` wrote; None when it was suppressed."""
+        if row.status != Status.SENDING.value:
+            return None
+        return cls(row.id, row.to_phone, row.body, row.purpose)
 
 
 @dataclass(frozen=True)
@@ -142,28 +178,59 @@ def deliver_one(
     recorded_only: bool,
     status_callback: str | None = None,
 ) -> DeliveryReport:
-    """Send one claimed message and record the outcome."""
+    """Send one message claimed by `_take` and record the outcome."""
     with unit_of_work(session_factory) as session:
         row = session.get(OutboundMessage, message_id)
-        to, body, purpose = row.to_phone, row.body, row.purpose
-    result = gateway.send(to, body, status_callback=status_callback)
+        message = Claimed(row.id, row.to_phone, row.body, row.purpose)
+    return deliver_claimed(
+        session_factory,
+        gateway,
+        message,
+        now,
+        recorded_only=recorded_only,
+        status_callback=status_callback,
+    )
+
+
+def deliver_claimed(
+    session_factory: sessionmaker,
+    gateway: SmsGateway,
+    message: Claimed,
+    now: datetime,
+    *,
+    recorded_only: bool,
+    status_callback: str | None = None,
+) -> DeliveryReport:
+    """Send a message this process has claimed and record the outcome.
+
+    A send that worked is recorded with one UPDATE; a failure reads the row for its attempts.
+    """
+    result = gateway.send(message.to, message.body, status_callback=status_callback)
     with unit_of_work(session_factory) as session:
-        row = session.get(OutboundMessage, message_id)
-        row.attempts += 1
         if result.ok:
-            row.status = (Status.RECORDED if recorded_only else Status.SENT).value
-            row.provider_sid = result.provider_sid
-            row.sent_at = now
-            row.last_error = None
-        elif result.retryable and row.attempts < MAX_ATTEMPTS:
-            row.status = Status.PENDING.value
-            row.next_attempt_at = now + retry_delay(row.attempts)
-            row.last_error = f"{result.error_code}: {result.error_message}"[:500]
+            status = Status.RECORDED if recorded_only else Status.SENT
+            session.execute(
+                update(OutboundMessage)
+                .where(OutboundMessage.id == message.id)
+                .values(
+                    attempts=OutboundMessage.attempts + 1,
+                    status=status.value,
+                    provider_sid=result.provider_sid,
+                    sent_at=now,
+                    last_error=None,
+                )
+            )
         else:
-            row.status = Status.FAILED.value
+            row = session.get(OutboundMessage, message.id)
+            row.attempts += 1
             row.last_error = f"{result.error_code}: {result.error_message}"[:500]
-        status = Status(row.status)
-    return DeliveryReport(message_id, purpose, to, status, result)
+            if result.retryable and row.attempts < MAX_ATTEMPTS:
+                row.status = Status.PENDING.value
+                row.next_attempt_at = now + retry_delay(row.attempts)
+            else:
+                row.status = Status.FAILED.value
+            status = Status(row.status)
+    return DeliveryReport(message.id, message.purpose, message.to, status, result)
 
 
 def deliver_due(
@@ -188,29 +255,6 @@ def deliver_due(
         )
         for message_id in _claim_due(session_factory, now, limit)
     ]
-
-
-def send_now(
-    session_factory: sessionmaker,
-    gateway: SmsGateway,
-    message_id: int,
-    clock: Callable[[], datetime],
-    *,
-    recorded_only: bool,
-    status_callback: str | None = None,
-) -> DeliveryReport | None:
-    """Try a freshly queued message at once; the worker retries it if this attempt fails."""
-    with unit_of_work(session_factory) as session:
-        if not _take(session, message_id, clock()):
-            return None
-    return deliver_one(
-        session_factory,
-        gateway,
-        message_id,
-        clock(),
-        recorded_only=recorded_only,
-        status_callback=status_callback,
-    )
 
 
 # --- delivery status callbacks ---------------------------------------------------------------

@@ -58,13 +58,18 @@ def test_a_held_message_is_never_delivered(enrolled: Runtime) -> None:
     _opt_out(enrolled, Patient, PATIENT_PHONE)
     with unit_of_work(enrolled.sessions) as session:
         held = outbox.enqueue(
-            session, to=PATIENT_PHONE, body="x", purpose=outbox.Purpose.REPLY, now=utc_now()
-        ).id
+            session,
+            to=PATIENT_PHONE,
+            body="x",
+            purpose=outbox.Purpose.REPLY,
+            now=utc_now(),
+            claim=True,
+        )
+        claim = outbox.Claimed.of(held)
 
-    sent = outbox.send_now(enrolled.sessions, enrolled.gateway, held, utc_now, recorded_only=True)
     later = outbox.deliver_due(enrolled.sessions, enrolled.gateway, utc_now, recorded_only=True)
 
-    assert sent is None and later == []
+    assert claim is None and later == []
 
 
 def test_existing_caregivers_are_opted_in_after_the_consent_migration(tmp_path) -> None:  # type: ignore[no-untyped-def]
