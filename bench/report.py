@@ -75,8 +75,11 @@ METHOD = """\
 - **Cold training**: `rasa train` of `domain/`, `data/` and the config, into a new directory with
   `RASA_CACHE_DIRECTORY` pointing at an empty one, timed as a user sees it (imports included).
   **Model load**: `Agent.load(model)` in a fresh process, after `import rasa` (timed apart).
-  **Stack start**: first process spawned → webhook answering. **Peak memory**: `VmHWM` from
-  `/proc/<pid>/status` of each process, read at the end of the run.
+  **Stack start**: first process spawned → webhook answering. **Peak memory**: `VmHWM` (peak
+  RSS) from `/proc/<pid>/status`, read at the end of the run; for the Rasa server, whose workers
+  are forked from one process and share much of their memory, also the highest sum of their
+  PSS (`/proc/<pid>/smaps_rollup`, which counts shared pages once), sampled every second. The
+  memory target is checked against that sum.
 - **Database**: a fresh SQLite file per system (WAL, as `make serve` uses it), or PostgreSQL when
   `DATABASE_URL` is a `postgresql://` URL; then point it at a scratch database, because the
   benchmark enrols its simulated patients there.
@@ -189,8 +192,8 @@ def evaluate_targets(results: Results) -> list[dict[str, Any]]:
         ),
         (
             "rasa_memory",
-            "Rasa server peak memory ≤ 800 MB",
-            _get(nadir, "memory_mb", "rasa"),
+            "Rasa server peak memory ≤ 800 MB (all its processes)",
+            _get(nadir, "memory_pss_mb", "rasa"),
             lambda v: v * 1.048576 <= 800,  # MiB to MB
             mib,
         ),
@@ -283,8 +286,17 @@ def _summary_rows(nadir: Mapping[str, Any], baseline: Mapping[str, Any] | None) 
     rows.append(
         ("Stack start (spawn → webhook answering)", *both("stack_start_seconds"), secs, True)
     )
+    processes = _get(nadir, "process_counts", "rasa") or 1
+    rows.append(
+        (
+            f"Peak memory: Rasa server, all its processes (PSS; Nadir runs {processes})",
+            *both("memory_pss_mb", "rasa"),
+            mib,
+            True,
+        )
+    )
     for role, label in (
-        ("rasa", "Peak memory: Rasa server"),
+        ("rasa", "Peak memory: Rasa server, its largest process (RSS)"),
         ("actions", "Peak memory: action server"),
         ("worker", "Peak memory: worker"),
         ("launcher", "Peak memory: `nadir serve` launcher"),

@@ -26,6 +26,7 @@ from pathlib import Path
 from bench import report
 from bench.machine import describe
 from bench.stacks import (
+    MemorySampler,
     Population,
     System,
     base_env,
@@ -34,6 +35,7 @@ from bench.stacks import (
     enrol,
     make_population,
     peak_memory_mb,
+    role_processes,
     start_baseline,
     start_nadir,
 )
@@ -209,6 +211,8 @@ def measure_system(
     sent: list[Sent] = []
     steps: list[RateStep] = []
     stopped_because = "every rate was sustained"
+    sampler = MemorySampler(system.processes)
+    sampler.start()
     try:
         cpu_before = cpu_snapshot(system.processes)
         webhook = system.webhook
@@ -269,8 +273,11 @@ def measure_system(
             if not step_sustained(step):
                 stopped_because = f"{rate:g} msg/s was not sustained"
                 break
-        memory = {role: peak_memory_mb(pid) for role, pid in system.processes.items()}
+        memory = {
+            role: peak_memory_mb(pids) for role, pids in role_processes(system.processes).items()
+        }
         cpu = cpu_between(cpu_before, cpu_snapshot(system.processes))
+        sampler.stop()
     finally:
         exit_code = system.stop()
         twilio.stop()
@@ -302,7 +309,9 @@ def measure_system(
             "delivery": check_delivery(measured, attribution.stray_pages).to_json(),
             "stray_replies": attribution.stray_replies,
         },
-        "memory_mb": memory,
+        "memory_mb": memory,  # the largest VmHWM among each role's processes
+        "memory_pss_mb": sampler.peaks,  # each role's processes together, sampled each second
+        "process_counts": sampler.process_counts,
         "cpu": cpu,
         "cpu_ms_per_message": {
             role: None if cores is None else 1000 * cores * cpu["seconds"] / max(len(sent), 1)

@@ -13,15 +13,16 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from bench.traffic import StampingTwilio, Webhook
-from tests.support.stack import NADIR, RunningNadir, free_port, stop_nadir
+from tests.support.stack import NADIR, RunningNadir, child_pids, free_port, stop_nadir
 
 ROOT = Path(__file__).resolve().parent.parent
 TWILIO_NUMBER = "+16175550000"
@@ -182,7 +183,8 @@ def start_baseline(
     from bot.config import load_settings
     from bot.launcher import die_with_parent, write_endpoints
 
-    endpoints = write_endpoints(load_settings(env))  # our action server, the SQL tracker store
+    # our action server; Rasa's own SQL tracker store and in-process locks
+    endpoints = write_endpoints(load_settings(env), stock_rasa=True)
     credentials = work_dir / "credentials.yml"
     credentials.write_text(
         "twilio:\n"
@@ -257,20 +259,6 @@ def start_baseline(
 # -- processes, from /proc (Linux) --------------------------------------------------------------
 
 
-def child_pids(pid: int) -> list[int]:
-    children = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            stat = (entry / "stat").read_text()
-            # the command name is in parentheses and may hold spaces: parse after the last ")"
-            fields = stat.rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid:
-                children.append(int(entry.name))
-    return sorted(children)
-
-
 def command_line(pid: int) -> list[str]:
     with contextlib.suppress(OSError):
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -289,21 +277,89 @@ def role_of(argv: list[str]) -> str:
     return Path(argv[0]).name if argv else "unknown"
 
 
-def peak_memory_mb(pid: int) -> float | None:
-    """The process's peak resident set (VmHWM) so far, in MiB."""
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return None
+def process_tree(pid: int, apart: Collection[int] = ()) -> list[int]:
+    """The process and its descendants (the Rasa server's forked workers, for instance), leaving
+    out the processes in `apart` and theirs (the launcher's children are measured on their own)."""
+    tree, frontier = [pid], [pid]
+    while frontier:
+        children = [
+            child for parent in frontier for child in child_pids(parent) if child not in apart
+        ]
+        tree += children
+        frontier = children
+    return tree
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User plus system CPU time the process has used so far."""
-    with contextlib.suppress(OSError, IndexError, ValueError):
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return None
+def role_processes(processes: dict[str, int]) -> dict[str, list[int]]:
+    """Each role's process with its descendants that belong to no other role."""
+    roots = set(processes.values())
+    return {role: process_tree(pid, roots - {pid}) for role, pid in processes.items()}
+
+
+def peak_memory_mb(pids: Collection[int]) -> float | None:
+    """The largest peak resident set (VmHWM) among the processes, in MiB."""
+    peaks = []
+    for member in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{member}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+    return max(peaks, default=None)
+
+
+def proportional_memory_mb(pids: Collection[int]) -> float | None:
+    """The processes' summed PSS, in MiB: memory they share is counted once."""
+    total, seen = 0.0, False
+    for member in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) / 1024
+                    seen = True
+                    break
+    return total if seen else None
+
+
+class MemorySampler:
+    """Samples each role's summed PSS in the background and keeps the highest."""
+
+    def __init__(self, processes: dict[str, int], every_seconds: float = 1.0) -> None:
+        self.processes = processes
+        self.every_seconds = every_seconds
+        self.peaks: dict[str, float] = {}
+        self.process_counts: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="memory-sampler", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every_seconds):
+            self.sample()
+
+    def sample(self) -> None:
+        for role, pids in role_processes(self.processes).items():
+            pss = proportional_memory_mb(pids)
+            if pss is not None:
+                self.peaks[role] = max(pss, self.peaks.get(role, 0.0))
+            self.process_counts[role] = max(len(pids), self.process_counts.get(role, 0))
+
+
+def cpu_seconds(pids: Collection[int]) -> float | None:
+    """User plus system CPU time the (living) processes have used so far."""
+    total, seen = 0.0, False
+    for member in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            seen = True
+    return total if seen else None
 
 
 def machine_busy_seconds() -> float | None:
@@ -324,7 +380,7 @@ class CpuSnapshot:
 
 def cpu_snapshot(processes: dict[str, int]) -> CpuSnapshot:
     """CPU used so far by the machine, by each process of a system, and by this benchmark."""
-    used = {role: cpu_seconds(pid) for role, pid in processes.items()}
+    used = {role: cpu_seconds(pids) for role, pids in role_processes(processes).items()}
     times = os.times()
     used["load generator and fake Twilio"] = times.user + times.system
     return CpuSnapshot(time.perf_counter(), machine_busy_seconds(), used)

@@ -43,6 +43,8 @@ class Settings:
     twilio: TwilioSettings | None  # None: outbound SMS are recorded and printed, not sent
     rasa_port: int
     action_port: int
+    # Rasa server processes; they share conversation locks through files (bot/rasa_lock_store.py)
+    rasa_workers: int = 1
     # ends every answer about fever or symptoms; "{phone}" becomes the 24-hour number
     when_to_call: str = DEFAULT_WHEN_TO_CALL
 
@@ -79,6 +81,11 @@ def _twilio(env: Mapping[str, str]) -> TwilioSettings | None:
     )
 
 
+def default_rasa_workers() -> int:
+    """One Rasa process per core, up to two: each one costs about 200 MB more memory."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read every setting from `env` (default: the process environment)."""
     env = os.environ if env is None else env
@@ -110,5 +117,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         twilio=_twilio(env),
         rasa_port=_int(env, "RASA_PORT", 5005, minimum=1),
         action_port=_int(env, "ACTION_PORT", 5055, minimum=1),
+        rasa_workers=_int(env, "NADIR_RASA_WORKERS", default_rasa_workers(), minimum=1),
         when_to_call=env.get("NADIR_WHEN_TO_CALL", "").strip() or DEFAULT_WHEN_TO_CALL,
     )

@@ -32,19 +32,29 @@ def latest_model(models_dir: Path) -> Path:
     return models[-1]
 
 
-def write_endpoints(settings: Settings) -> Path:
-    """Rasa's endpoints for this run: our action server, and a tracker store that survives restarts."""
+def write_endpoints(settings: Settings, *, stock_rasa: bool = False) -> Path:
+    """Rasa's endpoints for this run: our action server, a tracker store that survives restarts,
+    and conversation locks shared by the Rasa workers. `stock_rasa` keeps Rasa's own stores (the
+    benchmark's baseline)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = settings.data_dir.resolve()
     if settings.database_url.startswith("sqlite"):
-        tracker = (
-            "tracker_store:\n  type: SQL\n  dialect: sqlite\n"
-            f"  db: {(settings.data_dir / 'rasa_tracker.db').resolve()}\n"
-        )
+        database = f"  dialect: sqlite\n  db: {data_dir / 'rasa_tracker.db'}\n"
     else:
-        tracker = f"tracker_store:\n  type: SQL\n  url: {settings.database_url}\n"
+        database = f"  url: {settings.database_url}\n"
+    if stock_rasa:
+        stores = f"tracker_store:\n  type: SQL\n{database}"
+    else:
+        locks = data_dir / "locks"
+        stores = (
+            "tracker_store:\n  type: bot.rasa_tracker_store.SharedSQLTrackerStore\n"
+            f"{database}  init_lock: {locks / 'tracker-store-init.lock'}\n"
+            f"lock_store:\n  type: bot.rasa_lock_store.FileLockStore\n  directory: {locks}\n"
+        )
+        locks.mkdir(exist_ok=True)
     path = settings.data_dir / "endpoints.yml"
     path.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{settings.action_port}/webhook"\n{tracker}'
+        f'action_endpoint:\n  url: "http://127.0.0.1:{settings.action_port}/webhook"\n{stores}'
     )
     return path
 
@@ -132,7 +142,7 @@ class Stack:
                 "--port", str(settings.rasa_port),
                 "--interface", env.get("NADIR_RASA_HOST", "0.0.0.0"),
             ],
-            env,
+            {**env, "SANIC_WORKERS": str(settings.rasa_workers)},
         )  # fmt: skip
         _wait_until_up(
             f"http://127.0.0.1:{settings.rasa_port}/webhooks/twilio/", rasa, "The Rasa server"

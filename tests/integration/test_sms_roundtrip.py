@@ -22,7 +22,8 @@ STRANGER = "+16175550177"
 
 @pytest.fixture(scope="module")
 def nadir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNadir]:
-    running = start_nadir(tmp_path_factory.mktemp("nadir"))
+    # two Rasa processes, as on the 2-core machines it is sized for, whatever this one has
+    running = start_nadir(tmp_path_factory.mktemp("nadir"), {"NADIR_RASA_WORKERS": "2"})
     chemo = (date.today() - timedelta(days=9)).isoformat()
     for args in (
         ["team", "add", "--name", "Dana Reyes", "--phone", NURSE],
@@ -92,6 +93,23 @@ def test_the_same_message_delivered_twice_at_once_is_processed_once(nadir: Runni
     nadir.wait_for(CAREGIVER, 1)
     record = nadir.cli_json("readings", "--phone", PATIENT)
     assert sum(1 for item in record["items"] if item.get("celsius") == pytest.approx(37.3)) == 1
+
+
+def test_two_rasa_processes_answer_a_burst_from_one_patient_in_full(nadir: RunningNadir) -> None:
+    newcomer = "+16175550155"
+    chemo = (date.today() - timedelta(days=9)).isoformat()
+    nadir.cli("patient", "add", "--phone", newcomer, "--name", "Jo Park", "--chemo-date", chemo)
+    assert len(nadir.rasa_workers()) == 2
+    question = "how should I wash my hands?"
+    threads = [threading.Thread(target=nadir.text, args=(newcomer, question)) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    replies = nadir.wait_for(newcomer, 6)
+    assert all("Wash with soap and water" in reply["body"] for reply in replies)
+    assert len(nadir.messages_to(newcomer)) == 6
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -87,6 +88,30 @@ class RunningNadir:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def rasa_workers(self) -> list[int]:
+        """The Rasa server processes that answer webhooks (forked by the one `nadir serve` runs)."""
+        (rasa,) = (
+            pid
+            for pid in child_pids(self.process.pid)
+            if b"bot.rasa_server" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        )
+        return child_pids(rasa) or [rasa]
+
+
+def child_pids(pid: int) -> list[int]:
+    """Processes whose parent is `pid`, from /proc (Linux)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            stat = (entry / "stat").read_text()
+            # the command name is in parentheses and may hold spaces: parse after the last ")"
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                children.append(int(entry.name))
+    return sorted(children)
 
 
 def start_nadir(
