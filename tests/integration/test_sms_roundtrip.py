@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -34,7 +35,9 @@ def nadir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNadir]:
         done = running.cli(*args)
         assert done.returncode == 0, done.stderr
     yield running
+    rasa_processes = running.rasa_workers()
     assert stop_nadir(running) == 0, "nadir serve shuts down cleanly on SIGTERM"
+    assert not any(Path(f"/proc/{pid}").exists() for pid in rasa_processes)
     assert "Traceback" not in running.log(), running.log()[-3000:]
 
 

@@ -90,13 +90,14 @@ class RunningNadir:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def rasa_workers(self) -> list[int]:
-        """The Rasa server processes that answer webhooks (forked by the one `nadir serve` runs)."""
+        """The Rasa server processes that answer webhooks: the one `nadir serve` starts and those
+        it forks."""
         (rasa,) = (
             pid
             for pid in child_pids(self.process.pid)
             if b"bot.rasa_server" in Path(f"/proc/{pid}/cmdline").read_bytes()
         )
-        return child_pids(rasa) or [rasa]
+        return [rasa, *child_pids(rasa)]
 
 
 def child_pids(pid: int) -> list[int]:
