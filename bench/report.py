@@ -10,31 +10,39 @@ Results = Mapping[str, Any]
 # Why a target was missed, from profiling (py-spy on this 2-core machine, 2026-11-21); shown
 # next to the target whenever it is missed. Already fixed after that profiling: pooled SQLite
 # connections (7.2 ms per transaction down to 0.45 ms), Rasa's action-response schema checked with
-# a validator built once (28 ms of CPU per turn saved, bot/rasa_server.py), the newton-cg solver.
+# a validator built once (28 ms of CPU per turn saved, bot/rasa_server.py), the newton-cg solver,
+# outbox rows written already claimed (4 transactions per reply down to 2), and two Rasa processes
+# sharing conversation locks through files (20 msg/s sustained up to 40).
 KNOWN_CAUSES: dict[str, str] = {
     "reply_p95": (
-        "The Rasa server is one process and spends about 47 ms of CPU per message (was 70 before "
-        "the fixes noted in bench/report.py), so 10 conversations keep it about two-thirds busy and "
-        "replies queue behind each other. About 30 ms of that is Rasa's own work (the NLU and "
-        "policy graph, loading and saving the tracker in SQL); the rest is ours: each reply is 4 "
-        "SQLite transactions in that process (outbox enqueue, claim, read, record). Next: create "
-        "outbox rows already claimed, and run more than one Rasa process (Redis lock store)."
+        "Replies wait when both Rasa processes are busy. Each message costs the Rasa server about "
+        "30 ms of CPU, two thirds of it Rasa's own work (the NLU and policy graph, loading and "
+        "saving the tracker in SQL), and the two cores also carry the action server and this "
+        "benchmark, so a burst of the 10 conversations, or another program on the machine (see "
+        "'Other processes'), queues replies."
     ),
     "sustained_rate": (
-        "One Rasa process saturates near 1000 / (its CPU ms per message) msg/s: about 21 msg/s at "
-        "47 ms, so 20 msg/s holds and 25 does not. 40 msg/s on two cores, which the action "
-        "server and worker share, needs about 25 ms per message or several Rasa processes with a "
-        "Redis lock store: more than one fix."
+        "The two cores saturate near 2000 / (CPU ms per message, all processes together) msg/s: "
+        "about 30 ms in the Rasa server, 4 in the action server and 3-4 in this benchmark's own "
+        "load generator, which shares the machine. Rates near that limit queue replies past "
+        "500 ms."
+    ),
+    "rasa_memory": (
+        "Each Rasa process imports all of Rasa, TensorFlow included (about 520 MB resident before "
+        "a model is loaded, though Nadir's pipeline never uses TensorFlow). The second process is "
+        "forked from the first and shares what it has not written to. NADIR_RASA_WORKERS=1 "
+        "halves the sustained rate and saves about 200 MB."
     ),
     "slower_than_stock": (
         "Nadir answers the webhook sooner than stock Rasa (its turn runs in the background), but "
-        "every reply is written to the persisted outbox before it is sent (4 SQLite transactions), "
+        "every reply is written to the persisted outbox before it is sent (2 SQLite transactions), "
         "which stock Rasa does not do; that buys retries, de-duplication and an audit trail."
     ),
     "cold_training": (
-        "About 80 % is `LogisticRegressionClassifier`; config.yml already uses the newton-cg "
-        "solver (4.4 s instead of 16.2 s with lbfgs, same predictions). The rest is Rasa's "
-        "import and graph overhead."
+        "The classifier fits in about 4.4 s with the newton-cg solver config.yml uses (16.2 s "
+        "with lbfgs, same predictions); most of the rest is Rasa's own: importing Rasa and "
+        "TensorFlow, reading and fingerprinting the data, building and running the training "
+        "graph, packing the model."
     ),
 }
 
@@ -60,9 +68,9 @@ METHOD = """\
   conversations start staggered, so they do not fall into step. After 12 messages a conversation
   ends and another patient starts one. One message in ten is a paging report from a new patient.
 - **One patient alone.** Before the conversations, one patient sends 40 messages in a row with
-  nothing else running. Rasa loads and replays a conversation's events on every message, and
-  `domain/core.yml` never expires a session (`session_expiration_time: 0`), so this shows how the
-  reply time grows with a patient's history.
+  nothing else running. Rasa loads and replays a conversation's events on every message, back to
+  the start of its session (`domain/core.yml` starts a new one after 6 hours without a message),
+  so this shows how the reply time grows with a patient's history.
 - **Ramp (open loop).** Messages arrive at a fixed rate whatever the replies do, spread over the
   regular patients (a patient is only reused once its last turn has gone quiet). A rate is
   *sustained* when p95 reply latency stays under 500 ms, every message is answered, every paging
@@ -89,11 +97,13 @@ METHOD = """\
   `auth_token`, `twilio_number`). Its output channel is a `twilio.rest.Client` that always calls
   api.twilio.com; `bench/baseline_rasa.py` starts Rasa's CLI after setting that client's API base
   URL to the fake, and changes nothing else. The baseline uses **our action server** (the same
-  actions, answers and pages) and the same SQL tracker store, and runs no worker: its pages are
-  sent by the action that opens the escalation, as in Nadir. So the comparison isolates the
-  channel (no signature check, the webhook held for the whole turn, SMS sent from the event loop)
-  and the NLU pipeline (DIET, TED and UnexpecTED instead of Nadir's sparse features, logistic
-  regression and clinical screen). The baseline model is cached in `var/bench/` keyed by a hash of
+  actions, answers and pages) and Rasa's SQL tracker store on the same kind of database, and
+  runs no worker: its pages are sent by the action that opens the escalation, as in Nadir. It is
+  one Rasa process, as Rasa runs without a Redis lock store. So the comparison isolates the
+  channel (no signature check, the webhook held for the whole turn, SMS sent from the event loop),
+  the NLU pipeline (DIET, TED and UnexpecTED instead of Nadir's sparse features, logistic
+  regression and clinical screen) and Nadir's serving: one Rasa process per core (two here)
+  sharing conversation locks through files, and pooled WAL connections to the tracker store. The baseline model is cached in `var/bench/` keyed by a hash of
   the domain, data, config and Rasa version; its cold training time is the one measured when it
   was trained (`--retrain-baseline` measures it again).
 """
@@ -433,7 +443,8 @@ def render_markdown(results: Results) -> str:
         "# Benchmarks",
         "",
         "Nadir through the real SMS webhook (`nadir serve`: Rasa server, action server, worker, "
-        "with a local fake Twilio API), beside a stock-Rasa baseline driven with the same "
+        "with a local fake Twilio API; the Rasa server ran "
+        f"{_get(nadir, 'process_counts', 'rasa') or 1} process(es)), beside a stock-Rasa baseline driven with the same "
         "traffic. Regenerated by every run; the figures below are the latest.",
         "",
         f"- Command: `{results.get('command')}`",

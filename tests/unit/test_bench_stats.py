@@ -288,10 +288,10 @@ def test_a_missed_target_carries_its_profiled_cause_and_a_met_one_none() -> None
     results = _results(0.16, 600)
     results["systems"]["nadir"]["training"]["cold_seconds"] = 31.0
     why = {t["name"]: t["why"] for t in report.evaluate_targets(results)}
-    assert "outbox" in why["reply_p95"] and "Rasa process" in why["reply_p95"]
+    assert "both Rasa processes are busy" in why["reply_p95"]
     assert "newton-cg" in why["cold_training"]
     assert why["escalation_p99"] == "" and why["rasa_memory"] == ""
-    assert "Redis lock store" in report.targets_table({**results, "targets": None})
+    assert "policy graph" in report.targets_table({**results, "targets": None})
 
 
 def test_the_markdown_explains_when_nadir_replies_later_than_stock_rasa() -> None:
