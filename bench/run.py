@@ -97,7 +97,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--rates",
-        default="5,10,15,20,25,30,40,50,60,80,100",
+        default="5,10,20,30,40,50,60,80,100",
         help="messages per second, comma-separated",
     )
     parser.add_argument("--step-seconds", type=float, default=15.0)
