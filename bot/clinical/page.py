@@ -103,3 +103,18 @@ def recheck_reminder(clinic: Clinic) -> str:
         "Time to check the temperature again (same thermometer, no food or drink for 15 min "
         f"before). Text me the number. If you feel worse, call {clinic.phone_24h} now."
     )
+
+
+def second_recheck_reminder(clinic: Clinic) -> str:
+    return (
+        "I haven't had a new temperature since my reminder. Please check it now and text me the "
+        f"number. If you can't, or you feel worse, call {clinic.phone_24h} now."
+    )
+
+
+def team_will_call_after_silence(clinic: Clinic) -> str:
+    return (
+        "I haven't had a new temperature, so I've asked your care team to call you. If you feel "
+        f"worse, or can't wait, call {clinic.phone_24h} now; if nobody answers, go to the "
+        "emergency department and say you are on chemotherapy."
+    )

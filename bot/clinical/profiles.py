@@ -30,6 +30,10 @@ class RuleProfile:
     anc_severe_below: float = 0.5
     anc_low_max_age_hours: int = 48
     recheck_minutes: int = 60
+    # an unanswered recheck reminder is followed up this long after it was sent, up to
+    # recheck_reminders reminders in all; then R5 asks the care team to call (clinical/recheck.py)
+    recheck_follow_up_minutes: int = 30
+    recheck_reminders: int = 2
     fever_reducer_masking_hours: int = 6
     history_window_hours: int = 24  # readings/symptoms older than this are not evaluated
     diarrhoea_episodes_urgent: int = 4

@@ -253,12 +253,13 @@ class ScheduledJob(Base):
     __tablename__ = "scheduled_jobs"
 
     id = Column(Integer, primary_key=True)
-    kind = Column(String(20), nullable=False)  # ack_timeout | recheck
+    kind = Column(String(20), nullable=False)  # ack_timeout | recheck | recheck_follow_up
     run_at = Column(UtcDateTime, nullable=False, index=True)
     status = Column(String(10), nullable=False, index=True)  # pending | running | done | cancelled
     patient_id = Column(Integer, ForeignKey("patients.id"), nullable=True, index=True)
     escalation_id = Column(Integer, ForeignKey("escalations.id"), nullable=True, index=True)
-    hop = Column(Integer, nullable=True)  # for ack_timeout: the hop it guards
+    # ack_timeout: the hop it guards; recheck_follow_up: the reminders sent so far
+    hop = Column(Integer, nullable=True)
     notify_phone = Column(String(20), nullable=True)
     created_at = Column(UtcDateTime, nullable=False)
     done_at = Column(UtcDateTime, nullable=True)

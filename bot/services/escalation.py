@@ -23,7 +23,10 @@ from bot.clinical.page import (
     clock_time,
     no_answer_notice,
     recheck_reminder,
+    second_recheck_reminder,
+    team_will_call_after_silence,
 )
+from bot.clinical.recheck import FollowUp, next_recheck_step
 from bot.config import Settings
 from bot.db.models import (
     CareTeamMember,
@@ -37,7 +40,8 @@ from bot.db.models import (
 )
 from bot.db.session import unit_of_work
 from bot.runtime import Runtime, utc_now
-from bot.services.enrolment import Caller, CallerKind, paging_order
+from bot.services.enrolment import Caller, CallerKind, identify, paging_order
+from bot.services.reporting import assess_patient
 from bot.sms import outbox
 
 OPEN_STATUSES = ("open", "acknowledged")
@@ -188,7 +192,13 @@ def _rules_of(escalation: Escalation) -> tuple[FiredRule, ...]:
 
 
 def escalate(
-    session: Session, settings: Settings, caller: Caller, assessment: Assessment, now: datetime
+    session: Session,
+    settings: Settings,
+    caller: Caller,
+    assessment: Assessment,
+    now: datetime,
+    *,
+    patient_told: str = "instructions for now sent in the reply",
 ) -> bool:
     """Open (or add to) the patient's escalation and page; True when the care team has been paged."""
     patient = caller.patient
@@ -229,9 +239,7 @@ def escalate(
         "paged",
         now,
     )
-    _event(
-        session, escalation, "patient_told", now, detail="instructions for now sent in the reply"
-    )
+    _event(session, escalation, "patient_told", now, detail=patient_told)
     return True
 
 
@@ -511,7 +519,7 @@ def run_due_jobs(session: Session, settings: Settings, now: datetime) -> int:
         ran += 1
         if job.kind == "ack_timeout":
             _ack_timeout(session, settings, job, now)
-        elif job.kind == "recheck":
+        elif job.kind in ("recheck", "recheck_follow_up"):
             _recheck(session, settings, job, now)
     return ran
 
@@ -555,12 +563,12 @@ def page_failed(
 def schedule_recheck(
     session: Session, patient_id: int, notify_phone: str, minutes: int, now: datetime
 ) -> None:
-    """One pending recheck reminder per patient: a newer one replaces the older."""
+    """One pending recheck per patient: a newer one replaces the older and its follow-ups."""
     session.execute(
         update(ScheduledJob)
         .where(
             ScheduledJob.patient_id == patient_id,
-            ScheduledJob.kind == "recheck",
+            ScheduledJob.kind.in_(["recheck", "recheck_follow_up"]),
             ScheduledJob.status == "pending",
         )
         .values(status="cancelled", done_at=now)
@@ -578,17 +586,62 @@ def schedule_recheck(
 
 
 def _recheck(session: Session, settings: Settings, job: ScheduledJob, now: datetime) -> None:
+    """A recheck fell due, or a reminder went unanswered: remind, ask the team to call, or stop.
+
+    Reminders to a number that texted STOP are held, but the steps go on: silence after a
+    borderline fever still ends with the care team asked to call.
+    """
     patient = session.get(Patient, job.patient_id)
-    if patient is None or (patient.opted_out and job.notify_phone == patient.phone):
+    if patient is None:
         return
-    outbox.enqueue(
-        session,
-        to=job.notify_phone,
-        body=recheck_reminder(settings.clinic),
-        purpose=outbox.Purpose.RECHECK,
-        now=now,
-        patient_id=patient.id,
+    sent = (job.hop or 0) if job.kind == "recheck_follow_up" else 0
+    reading_since = session.execute(
+        select(TemperatureReadingRow.id).where(
+            TemperatureReadingRow.patient_id == patient.id,
+            TemperatureReadingRow.recorded_at > job.created_at,
+        )
+    ).first()
+    step = next_recheck_step(
+        reminders_sent=sent,
+        reading_since=reading_since is not None,
+        now_assessed=assess_patient(session, patient, now, settings.profile),
+        max_reminders=settings.profile.recheck_reminders,
     )
+    if step.action is FollowUp.REMIND:
+        reminder = second_recheck_reminder if sent else recheck_reminder
+        outbox.enqueue(
+            session,
+            to=job.notify_phone,
+            body=reminder(settings.clinic),
+            purpose=outbox.Purpose.RECHECK,
+            now=now,
+            patient_id=patient.id,
+        )
+        session.add(
+            ScheduledJob(
+                kind="recheck_follow_up",
+                run_at=now + timedelta(minutes=settings.profile.recheck_follow_up_minutes),
+                status="pending",
+                patient_id=patient.id,
+                notify_phone=job.notify_phone,
+                hop=sent + 1,
+                created_at=now,
+            )
+        )
+    elif step.action is FollowUp.ASK_TEAM_TO_CALL and step.assessment is not None:
+        caller = identify(session, job.notify_phone, settings.default_region)
+        if caller.patient is None or caller.patient.id != patient.id:
+            caller = identify(session, patient.phone, settings.default_region)
+        told = "texted that the care team will call (no reading after the recheck reminders)"
+        if escalate(session, settings, caller, step.assessment, now, patient_told=told):
+            outbox.enqueue(
+                session,
+                to=caller.phone,
+                body=team_will_call_after_silence(settings.clinic),
+                purpose=outbox.Purpose.PATIENT_NOTICE,
+                now=now,
+                patient_id=patient.id,
+            )
 
 
 def flush_outbox(rt: Runtime) -> list[outbox.DeliveryReport]:

@@ -14,6 +14,8 @@ from bot.db.models import Caregiver, Escalation, Patient
 from bot.db.session import unit_of_work
 from bot.runtime import utc_now
 from bot.services import enrolment, escalation
+from bot.services.enrolment import identify
+from bot.services.reporting import parse_report, store_report
 from bot.sms.gsm7 import is_gsm7, segment_count
 from tests.channels.conftest import ChannelServer
 from tests.conftest import (
@@ -150,6 +152,14 @@ def test_a_caregiver_opts_out_for_their_own_number_only(channel: ChannelServer) 
 
     now = utc_now()
     with unit_of_work(channel.rt.sessions) as session:
+        store_report(  # the borderline reading the recheck was booked for
+            session,
+            caller=identify(session, CAREGIVER_PHONE),
+            parsed=parse_report("38.1", now, channel.rt.settings.timezone),
+            text="38.1",
+            now=now,
+            profile=channel.rt.settings.profile,
+        )
         escalation.schedule_recheck(session, _patient(channel).id, CAREGIVER_PHONE, 60, now)
     with unit_of_work(channel.rt.sessions) as session:
         escalation.run_due_jobs(session, channel.rt.settings, now + timedelta(minutes=61))

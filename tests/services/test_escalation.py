@@ -15,6 +15,7 @@ from bot.db.models import Escalation, OutboundMessage, ScheduledJob
 from bot.db.session import unit_of_work
 from bot.runtime import Runtime, utc_now
 from bot.services import enrolment, escalation
+from bot.services.reporting import parse_report, store_report
 from bot.sms import outbox
 from tests.conftest import BACKUP_PHONE, CAREGIVER_PHONE, PATIENT_PHONE, PRIMARY_PHONE
 from tests.support.fake_twilio import FakeTwilio
@@ -148,6 +149,14 @@ def test_recheck_reminder_is_a_stored_job_that_texts_the_patient(enrolled: Runti
     now = utc_now()
     with unit_of_work(enrolled.sessions) as session:
         caller = enrolment.identify(session, PATIENT_PHONE)
+        store_report(
+            session,
+            caller=caller,
+            parsed=parse_report("38.1", now, enrolled.settings.timezone),
+            text="38.1",
+            now=now,
+            profile=enrolled.settings.profile,
+        )
         escalation.schedule_recheck(session, caller.patient.id, PATIENT_PHONE, 60, now)
         escalation.schedule_recheck(
             session, caller.patient.id, PATIENT_PHONE, 60, now + timedelta(minutes=5)
