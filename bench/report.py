@@ -10,9 +10,10 @@ Results = Mapping[str, Any]
 # Why a target was missed, from profiling (py-spy on this 2-core machine, 2026-11-21); shown
 # next to the target whenever it is missed. Already fixed after that profiling: pooled SQLite
 # connections (7.2 ms per transaction down to 0.45 ms), Rasa's action-response schema checked with
-# a validator built once (28 ms of CPU per turn saved, bot/rasa_server.py), the newton-cg solver,
-# outbox rows written already claimed (4 transactions per reply down to 2), and two Rasa processes
-# sharing conversation locks through files (20 msg/s sustained up to 40).
+# a validator built once (28 ms of CPU per turn saved, bot/rasa_server.py), the newton-cg solver
+# with a 0.001 tolerance, outbox rows written already claimed (4 transactions per reply down to
+# 2), two Rasa processes sharing conversation locks through files (20 msg/s sustained up to 40),
+# and TensorFlow's library pages handed back to the kernel after start (Rasa PSS 748 -> 519 MiB).
 KNOWN_CAUSES: dict[str, str] = {
     "reply_p95": (
         "Replies wait when both Rasa processes are busy. Each message costs the Rasa server about "
@@ -28,9 +29,10 @@ KNOWN_CAUSES: dict[str, str] = {
         "500 ms."
     ),
     "rasa_memory": (
-        "Each Rasa process imports all of Rasa, TensorFlow included (about 520 MB resident before "
-        "a model is loaded, though Nadir's pipeline never uses TensorFlow). The second process is "
-        "forked from the first and shares what it has not written to. NADIR_RASA_WORKERS=1 "
+        "Each Rasa process imports all of Rasa, TensorFlow included (about 290 MB of its own "
+        "memory before a model is loaded, though Nadir's pipeline never uses TensorFlow); the "
+        "library pages those imports touch are handed back after start. The second process is "
+        "forked from the first and shares what neither has written to. NADIR_RASA_WORKERS=1 "
         "halves the sustained rate and saves about 200 MB."
     ),
     "slower_than_stock": (
@@ -39,9 +41,10 @@ KNOWN_CAUSES: dict[str, str] = {
         "which stock Rasa does not do; that buys retries, de-duplication and an audit trail."
     ),
     "cold_training": (
-        "The classifier fits in about 4.4 s with the newton-cg solver config.yml uses (16.2 s "
-        "with lbfgs, same predictions); most of the rest is Rasa's own: importing Rasa and "
-        "TensorFlow, reading and fingerprinting the data, building and running the training "
+        "About half is fitting the logistic regression (about 13 s here, with the newton-cg "
+        "solver and the 0.001 tolerance config.yml sets: lbfgs and Rasa's default tolerance "
+        "take longer for the same predictions); most of the rest is Rasa's own: importing Rasa "
+        "and TensorFlow, reading and fingerprinting the data, building and running the training "
         "graph, packing the model."
     ),
 }
