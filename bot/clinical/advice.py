@@ -109,25 +109,25 @@ _TEMPLATES: dict[tuple[Advice, Reporter], str] = {
     (Advice.RECHECK_1H, Reporter.PATIENT): (
         "Please check your temperature again in 1 hour with the same thermometer (no food or "
         "drink for 15-30 min before) and text me the number. Call {team} at once, day or "
-        "night, if it is {threshold} or higher, or if you feel worse, feel unwell, or get "
+        "night, if the new reading is {threshold} or higher, or if you feel worse, feel unwell, or get "
         "chills or any new symptom."
     ),
     (Advice.RECHECK_1H, Reporter.CAREGIVER): (
         "Please check the patient's temperature again in 1 hour with the same thermometer (no "
         "food or drink for 15-30 min before) and text me the number. Call {team} at once, day "
-        "or night, if it is {threshold} or higher, or if they seem worse, feel unwell, or get "
+        "or night, if the new reading is {threshold} or higher, or if they seem worse, feel unwell, or get "
         "chills or any new symptom."
     ),
     (Advice.RECHECK_ORAL, Reporter.PATIENT): (
         "Armpit and forehead readings can be off. Please take your temperature by mouth (no "
         "food or drink for 15-30 min before) and text me the number. Call {team} at once, day "
-        "or night, if it is {threshold} or higher, or if you feel worse, feel unwell, or get "
+        "or night, if the new reading is {threshold} or higher, or if you feel worse, feel unwell, or get "
         "chills or any new symptom."
     ),
     (Advice.RECHECK_ORAL, Reporter.CAREGIVER): (
         "Armpit and forehead readings can be off. Please take the patient's temperature by "
         "mouth (no food or drink for 15-30 min before) and text me the number. Call {team} at "
-        "once, day or night, if it is {threshold} or higher, or if they seem worse, feel "
+        "once, day or night, if the new reading is {threshold} or higher, or if they seem worse, feel "
         "unwell, or get chills or any new symptom."
     ),
     (Advice.NONE, Reporter.PATIENT): (

@@ -133,7 +133,8 @@ def test_recheck_text_says_how_and_when_to_call_at_once() -> None:
         "15-30 min",
         "text me the number",
         f"Call {CLINIC.phone_24h} at once",
-        "100.4F/38.0C or higher",
+        # after a 100.6F reading, "if it is 100.4F or higher" left unclear which reading
+        "if the new reading is 100.4F/38.0C or higher",
         "feel worse",
         "chills",
         "any new symptom",
