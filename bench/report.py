@@ -90,7 +90,10 @@ METHOD = """\
   RSS) from `/proc/<pid>/status`, read at the end of the run; for the Rasa server, whose workers
   are forked from one process and share much of their memory, also the highest sum of their
   PSS (`/proc/<pid>/smaps_rollup`, which counts shared pages once), sampled every second. The
-  memory target is checked against that sum.
+  memory target is checked against that sum. Nadir's Rasa processes hand the library pages
+  Rasa's imports touched (TensorFlow's, mostly) back to the kernel once the model is loaded, so
+  the peak RSS is usually from the moment before; stock Rasa keeps them, and how many it keeps
+  depends on the page cache (more right after an install).
 - **Database**: a fresh SQLite file per system (WAL, as `make serve` uses it), or PostgreSQL when
   `DATABASE_URL` is a `postgresql://` URL; then point it at a scratch database, because the
   benchmark enrols its simulated patients there.
