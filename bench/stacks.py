@@ -22,7 +22,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bench.traffic import StampingTwilio, Webhook
-from tests.support.stack import NADIR, RunningNadir, child_pids, free_port, stop_nadir
+from tests.support.stack import (
+    NADIR,
+    RunningNadir,
+    child_pids,
+    children_by_parent,
+    free_port,
+    stop_nadir,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TWILIO_NUMBER = "+16175550000"
@@ -277,23 +284,25 @@ def role_of(argv: list[str]) -> str:
     return Path(argv[0]).name if argv else "unknown"
 
 
-def process_tree(pid: int, apart: Collection[int] = ()) -> list[int]:
+def process_tree(
+    pid: int, children: dict[int, list[int]], apart: Collection[int] = ()
+) -> list[int]:
     """The process and its descendants (the Rasa server's forked workers, for instance), leaving
     out the processes in `apart` and theirs (the launcher's children are measured on their own)."""
     tree, frontier = [pid], [pid]
     while frontier:
-        children = [
-            child for parent in frontier for child in child_pids(parent) if child not in apart
+        frontier = [
+            child for parent in frontier for child in children.get(parent, []) if child not in apart
         ]
-        tree += children
-        frontier = children
+        tree += frontier
     return tree
 
 
 def role_processes(processes: dict[str, int]) -> dict[str, list[int]]:
     """Each role's process with its descendants that belong to no other role."""
     roots = set(processes.values())
-    return {role: process_tree(pid, roots - {pid}) for role, pid in processes.items()}
+    children = children_by_parent()  # one pass over /proc for every role
+    return {role: process_tree(pid, children, roots - {pid}) for role, pid in processes.items()}
 
 
 def peak_memory_mb(pids: Collection[int]) -> float | None:

@@ -75,6 +75,21 @@ def signature_ok(auth_token: str, url: str, request: Request, form: FormFields) 
     return bool(signature) and RequestValidator(auth_token).validate(url, form, signature)
 
 
+def _signed_form(
+    request: Request, auth_token: str, url: str, what: str
+) -> FormFields | HTTPResponse:
+    """The form of a request Twilio signed for `url`, or the answer to give instead (400, 403)."""
+    try:
+        form = parse_form(request.body or b"")
+    except ValueError:  # more fields than any SMS webhook has
+        return response.text("malformed form", status=400)
+    if not signature_ok(auth_token, url, request, form):
+        # never the message text: a forged request may carry anything
+        logger.warning("refused %s from %s: bad or missing signature for %s", what, request.ip, url)
+        return response.text("invalid signature", status=403)
+    return form
+
+
 def _twiml() -> HTTPResponse:
     return response.text(EMPTY_TWIML, content_type="text/xml")
 
@@ -148,19 +163,10 @@ class TwilioSmsInput(InputChannel):
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             rt = runtime()
-            try:
-                form = parse_form(request.body or b"")
-            except ValueError:  # more fields than any SMS webhook has
-                return response.text("malformed form", status=400)
             url = signed_url(self._inbound_url(rt), request)
-            if not signature_ok(rt.webhook_auth_token, url, request, form):
-                # never the message text: a forged request may carry anything
-                logger.warning(
-                    "refused an inbound SMS webhook from %s: bad or missing signature for %s",
-                    request.ip,
-                    url,
-                )
-                return response.text("invalid signature", status=403)
+            form = _signed_form(request, rt.webhook_auth_token, url, "an inbound SMS webhook")
+            if isinstance(form, HTTPResponse):
+                return form
             sid = (form.first("MessageSid") or "").strip()
             if not _MESSAGE_SID.fullmatch(sid):
                 return response.text("signature valid; missing or malformed MessageSid", 400)
@@ -187,19 +193,11 @@ class TwilioSmsInput(InputChannel):
         @bp.route("/status", methods=["POST"])
         async def delivery_status(request: Request) -> HTTPResponse:
             rt = runtime()
-            try:
-                form = parse_form(request.body or b"")
-            except ValueError:
-                return response.text("malformed form", status=400)
             configured = rt.settings.twilio.status_callback_url if rt.settings.twilio else None
             url = signed_url(configured, request)
-            if not signature_ok(rt.webhook_auth_token, url, request, form):
-                logger.warning(
-                    "refused a status callback from %s: bad or missing signature for %s",
-                    request.ip,
-                    url,
-                )
-                return response.text("invalid signature", status=403)
+            form = _signed_form(request, rt.webhook_auth_token, url, "a status callback")
+            if isinstance(form, HTTPResponse):
+                return form
             sid = (form.first("MessageSid") or form.first("SmsSid") or "").strip()
             status = (form.first("MessageStatus") or form.first("SmsStatus") or "").strip().lower()
             if not _MESSAGE_SID.fullmatch(sid):

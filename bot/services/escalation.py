@@ -594,7 +594,7 @@ def _recheck(session: Session, settings: Settings, job: ScheduledJob, now: datet
     patient = session.get(Patient, job.patient_id)
     if patient is None:
         return
-    sent = (job.hop or 0) if job.kind == "recheck_follow_up" else 0
+    sent = job.hop or 0  # reminders sent so far: none when the recheck first falls due
     reading_since = session.execute(
         select(TemperatureReadingRow.id).where(
             TemperatureReadingRow.patient_id == patient.id,

@@ -100,19 +100,23 @@ class RunningNadir:
         return [rasa, *child_pids(rasa)]
 
 
-def child_pids(pid: int) -> list[int]:
-    """Processes whose parent is `pid`, from /proc (Linux)."""
-    children = []
+def children_by_parent() -> dict[int, list[int]]:
+    """Every process's children, from one pass over /proc (Linux)."""
+    children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         with contextlib.suppress(OSError):
             stat = (entry / "stat").read_text()
             # the command name is in parentheses and may hold spaces: parse after the last ")"
-            fields = stat.rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid:
-                children.append(int(entry.name))
-    return sorted(children)
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    return {parent: sorted(pids) for parent, pids in children.items()}
+
+
+def child_pids(pid: int) -> list[int]:
+    """Processes whose parent is `pid`."""
+    return children_by_parent().get(pid, [])
 
 
 def start_nadir(
