@@ -13,13 +13,14 @@ export PYTHONWARNINGS := ignore
 TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null | sort)
 MODEL := models/nadir.tar.gz
 
-.PHONY: help install train run serve test test-fast test-integration test-stories validate lint format eval bench clean
+.PHONY: help install train run serve test test-fast test-integration test-stories validate lint format eval safety bench clean
 
 help:
 	@echo "make run      start Nadir with a terminal chat (demo patient and care team)"
 	@echo "make serve    start Nadir in the foreground for deployment (no chat, no demo data)"
 	@echo "make test     lint, validate the Rasa data, and run every test"
 	@echo "make eval     measure question understanding on the held-out set"
+	@echo "make safety   run the safety corpus (messy real-world reports) through the report path"
 	@echo "make bench    benchmarks through the real SMS webhook"
 	@echo "make train    train the Rasa model (only when data, domain or config changed)"
 
@@ -69,6 +70,9 @@ test: lint validate $(MODEL)
 
 eval: $(MODEL)
 	$(BIN)/python scripts/eval_nlu.py --model $(MODEL)
+
+safety: $(VENV)/.installed
+	$(BIN)/python scripts/eval_safety.py --json var/safety/results.json
 
 bench: $(MODEL)
 	$(BIN)/python -m bench.run
