@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.clinical.advice import patient_advice
 from bot.clinical.anc import anc_band, parse_anc
-from bot.clinical.checklist import checklist_prompt, parse_checklist_reply
+from bot.clinical.checklist import CHECKLIST, checklist_prompt, parse_checklist_reply
 from bot.clinical.model import (
     Clinic,
     Disposition,
@@ -28,6 +29,7 @@ from bot.clinical.model import (
 from bot.clinical.numbers import SMALL_NUMBER_WORDS
 from bot.clinical.page import clock_time
 from bot.clinical.profiles import celsius_to_fahrenheit
+from bot.clinical.report import ParsedReport, checklist_mentions, parse_report, with_symptoms
 from bot.clinical.rules import SYMPTOM_LABELS
 from bot.clinical.symptoms import find_red_flags
 from bot.db.models import SymptomReportRow
@@ -36,14 +38,7 @@ from bot.knowledge import KnowledgeBase, load_knowledge_base, render
 from bot.runtime import Runtime, utc_now
 from bot.services import escalation
 from bot.services.enrolment import Caller, CallerKind, identify
-from bot.services.reporting import (
-    ParsedReport,
-    ReportResult,
-    assess_patient,
-    parse_report,
-    reporter_of,
-    store_report,
-)
+from bot.services.reporting import ReportResult, assess_patient, store_report
 
 
 class Step(str, enum.Enum):
@@ -189,40 +184,59 @@ def ask_temperature_text() -> str:
 
 
 def _store_and_escalate(
-    rt: Runtime, caller: Caller, parsed: ParsedReport, text: str, now: datetime
+    rt: Runtime,
+    caller: Caller,
+    parsed: ParsedReport,
+    text: str,
+    now: datetime,
+    diarrhoea_count: int | None = None,
 ) -> tuple[ReportResult, bool]:
-    """Store the facts, assess, and page the care team when the assessment says so."""
+    """Store the facts, assess, and page the care team when the assessment says so.
+
+    `diarrhoea_count` answers "how many times?": it is the count of the diarrhoea already
+    reported, not a new episode.
+    """
     with unit_of_work(rt.sessions) as session:
         fresh = identify(session, caller.phone, rt.settings.default_region)
+        if diarrhoea_count is not None:
+            _set_latest_diarrhoea_count(session, fresh, diarrhoea_count)
         result = store_report(
             session, caller=fresh, parsed=parsed, text=text, now=now, profile=rt.settings.profile
         )
+        if result.assessment is None and diarrhoea_count is not None:
+            assessment = assess_patient(
+                session, fresh.patient, now, rt.settings.profile, latest_reporter=result.reporter
+            )
+            result = replace(result, assessment=assessment)
         paged = escalation.act_on(session, rt.settings, fresh, result.assessment, now)
     escalation.flush_outbox(rt)
     return result, paged
 
 
-def _checklist_report(text: str, codes: tuple[SymptomCode, ...], now: datetime) -> ParsedReport:
-    return ParsedReport(
-        readings=(),
-        rejected=(),
-        symptoms=tuple(
-            SymptomMention(code=c, raw=f"checklist: {text[:40]}", occurred_at=now) for c in codes
-        ),
-        fever_reducers=(),
-        says_no_symptoms=not codes,
-        caregiver_concern=False,
-    )
+def _set_latest_diarrhoea_count(session: Session, caller: Caller, count: int) -> None:
+    row = session.execute(
+        select(SymptomReportRow)
+        .where(
+            SymptomReportRow.patient_id == caller.patient.id,
+            SymptomReportRow.code == SymptomCode.DIARRHOEA.value,
+        )
+        .order_by(SymptomReportRow.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if row is not None:
+        row.count = count
+        session.flush()
 
 
-def _merge(a: ParsedReport, b: ParsedReport) -> ParsedReport:
-    seen = {s.code for s in a.symptoms}
-    return replace(a, symptoms=a.symptoms + tuple(s for s in b.symptoms if s.code not in seen))
+def report(
+    rt: Runtime, phone: str, text: str, step_value: str | None, now: datetime | None = None
+) -> Turn:
+    """A message that may carry a temperature, symptoms, or the answer to a report question.
 
-
-def report(rt: Runtime, phone: str, text: str, step_value: str | None) -> Turn:
-    """A message that may carry a temperature, symptoms, or the answer to a report question."""
-    now = utc_now()
+    `now` is the time the message arrived (the current time unless a caller replays a clock).
+    Every message is parsed in full, whatever question it answers (clinical/report.py).
+    """
+    now = now or utc_now()
     step = _step(step_value)
     with unit_of_work(rt.sessions) as session:
         caller = identify(session, phone, rt.settings.default_region)
@@ -234,32 +248,43 @@ def report(rt: Runtime, phone: str, text: str, step_value: str | None) -> Turn:
             (r.celsius or 0) >= 38.0 for r in parsed.readings
         )
         return _not_enrolled(rt.settings.clinic, serious)
-    if step is not None and not parsed.readings:
+    if step is not None:
         answered = _answer_pending_step(rt, caller, step, text, parsed, now)
         if answered is not None:
             return answered
-    if not _has_clinical_content(parsed):
+    if not parsed.has_clinical_content:
         return _nothing_to_record(step, parsed)
+    return _record(rt, caller, parsed, text, now)
 
-    result, paged = _store_and_escalate(rt, caller, parsed, text, now)
+
+def _record(
+    rt: Runtime,
+    caller: Caller,
+    parsed: ParsedReport,
+    text: str,
+    now: datetime,
+    *,
+    answered_checklist: bool = False,
+    diarrhoea_count: int | None = None,
+) -> Turn:
+    result, paged = _store_and_escalate(rt, caller, parsed, text, now, diarrhoea_count)
     ask_next: Step | None = None
     if result.rejected and not result.stored_anything:
         ask_next = Step.TEMPERATURE
-    elif result.readings and not result.symptoms and not result.says_no_symptoms:
+    elif (
+        result.readings
+        and not result.symptoms
+        and not result.says_no_symptoms
+        and not answered_checklist
+    ):
         ask_next = Step.CHECKLIST
-    elif _needs_diarrhoea_count(result.symptoms):
+    elif diarrhoea_count is None and _needs_diarrhoea_count(result.symptoms):
         ask_next = Step.DIARRHOEA_COUNT
-    return _report_turn(rt, result, paged, now, ask_next)
-
-
-def _has_clinical_content(parsed: ParsedReport) -> bool:
-    return bool(
-        parsed.readings
-        or parsed.symptoms
-        or parsed.fever_reducers
-        or parsed.rejected
-        or parsed.caregiver_concern
-    )
+    turn = _report_turn(rt, result, paged, now, ask_next)
+    if diarrhoea_count is None:
+        return turn
+    counted = f"Saved: diarrhea {diarrhoea_count} times in 24 hours."
+    return replace(turn, messages=(counted, *turn.messages))
 
 
 def _needs_diarrhoea_count(symptoms: tuple[SymptomMention, ...]) -> bool:
@@ -272,8 +297,11 @@ NOTED_NONE = "Thanks, noted: none of those. Text me any time something changes."
 def _answer_pending_step(
     rt: Runtime, caller: Caller, step: Step, text: str, parsed: ParsedReport, now: datetime
 ) -> Turn | None:
-    """The reply to a question Nadir asked (menu, checklist, diarrhoea count); None if it isn't one."""
-    if step is Step.MENU and not parsed.symptoms:
+    """The reply to a question Nadir asked (menu, checklist, diarrhoea count); None if it isn't one.
+
+    The step's numbers are added on top of everything else the reply says, never instead of it.
+    """
+    if step is Step.MENU and not parsed.has_clinical_content:
         choice = text.strip().strip(".#")
         if choice == "1":
             return start_report(rt, caller.phone)
@@ -282,23 +310,40 @@ def _answer_pending_step(
         if choice == "3":
             return answer_question(rt, "ask_fever_threshold", text, None).turn
     if step is Step.DIARRHOEA_COUNT:
-        count = _first_count(text)
+        count = _first_count(text, parsed)
         if count is not None:
-            return _record_diarrhoea_count(rt, caller, count, now)
+            rest = _without_numbers(parsed, {count})
+            rest = replace(
+                rest,
+                symptoms=tuple(
+                    s for s in rest.symptoms if s.code is not SymptomCode.DIARRHOEA or s.count
+                ),
+            )
+            return _record(rt, caller, rest, text, now, diarrhoea_count=count)
     if step is Step.CHECKLIST:
         choice = parse_checklist_reply(text)
-        if choice is not None and choice.invalid:
+        if choice is None:
+            return None
+        chosen_numbers = {number for number, code, _ in CHECKLIST if code in choice.codes}
+        rest = _without_numbers(parsed, {0, *chosen_numbers, *map(int, choice.invalid)})
+        if choice.invalid and not rest.has_clinical_content:
             return Turn(
                 (f"Please use the numbers on the list. {checklist_prompt()}",), Step.CHECKLIST
             )
-        if choice is not None:
-            chosen = _merge(_checklist_report(text, choice.codes, now), parsed)
-            if not chosen.symptoms:
-                return Turn((NOTED_NONE,))
-            result, paged = _store_and_escalate(rt, caller, chosen, text, now)
-            follow_up = Step.DIARRHOEA_COUNT if _needs_diarrhoea_count(chosen.symptoms) else None
-            return _report_turn(rt, result, paged, now, follow_up)
+        chosen = with_symptoms(rest, checklist_mentions(choice.codes, text, now))
+        if not chosen.has_clinical_content:
+            return Turn((NOTED_NONE,))
+        return _record(rt, caller, chosen, text, now, answered_checklist=True)
     return None
+
+
+def _without_numbers(parsed: ParsedReport, numbers: set[int]) -> ParsedReport:
+    """`parsed` less the numbers that answer the pending question ("6" is a count, "3" a
+    choice): they were never meant as temperatures."""
+    return replace(
+        parsed,
+        rejected=tuple(r for r in parsed.rejected if r.value not in numbers),
+    )
 
 
 def _nothing_to_record(step: Step | None, parsed: ParsedReport) -> Turn:
@@ -324,42 +369,17 @@ def _still_waiting(step: Step) -> str:
     return ask_temperature_text()
 
 
-def _first_count(text: str) -> int | None:
+def _first_count(text: str, parsed: ParsedReport) -> int | None:
+    """The first small number or number word in `text` that is not one of its readings."""
     words = {**SMALL_NUMBER_WORDS, "once": 1, "twice": 2}
+    readings = {r.value for r in parsed.readings}
     for token in text.lower().replace(",", " ").split():
         token = token.strip(".!?x")
-        if token.isdigit() and 0 < int(token) <= 50:
+        if token.isdigit() and 0 < int(token) <= 50 and float(token) not in readings:
             return int(token)
         if token in words:
             return words[token]
     return None
-
-
-def _record_diarrhoea_count(rt: Runtime, caller: Caller, count: int, now: datetime) -> Turn:
-    with unit_of_work(rt.sessions) as session:
-        fresh = identify(session, caller.phone, rt.settings.default_region)
-        row = session.execute(
-            select(SymptomReportRow)
-            .where(
-                SymptomReportRow.patient_id == fresh.patient.id,
-                SymptomReportRow.code == SymptomCode.DIARRHOEA.value,
-            )
-            .order_by(SymptomReportRow.id.desc())
-            .limit(1)
-        ).scalar_one_or_none()
-        if row is not None:
-            row.count = count
-        session.flush()
-        # four or more in a day needs the team (R9)
-        reporter = reporter_of(fresh)
-        assessment = assess_patient(
-            session, fresh.patient, now, rt.settings.profile, latest_reporter=reporter
-        )
-        paged = escalation.act_on(session, rt.settings, fresh, assessment, now)
-    escalation.flush_outbox(rt)
-    result = ReportResult(assessment=assessment, reporter=reporter, patient_id=fresh.patient.id)
-    turn = _report_turn(rt, result, paged, now, None)
-    return replace(turn, messages=(f"Saved: diarrhea {count} times in 24 hours.", *turn.messages))
 
 
 def start_report(rt: Runtime, phone: str) -> Turn:

@@ -151,6 +151,8 @@ class Reading:
     measured_at: datetime
     site: Site | None = None
     reporter: Reporter = Reporter.PATIENT
+    # when the texter sent it: "hit 39.0 last night" is measured last night, reported now
+    reported_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,9 @@ class RuleProfile:
     recheck_reminders: int = 2
     fever_reducer_masking_hours: int = 6
     history_window_hours: int = 24  # readings/symptoms older than this are not evaluated
+    # a raised reading stays in the rules' view this long after it was reported, however long
+    # before that it was taken ("hit 39.0 last night"), so the team sees it (R6)
+    reported_fever_hold_hours: int = 48
     diarrhoea_episodes_urgent: int = 4
     # R10: a fever reducer taken with no reading in this many minutes before it may hide a fever
     pre_dose_reading_max_minutes: int = 60

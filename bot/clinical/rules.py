@@ -193,7 +193,7 @@ class _Facts:
             known_severe=known_severe,
             readings=tuple(
                 sorted(
-                    (r for r in history.readings if r.measured_at >= window_start),
+                    (r for r in history.readings if _in_view(r, window_start, now, profile)),
                     key=lambda r: r.measured_at,
                 )
             ),
@@ -245,13 +245,29 @@ class _Facts:
     @property
     def reference_reading(self) -> Reading | None:
         """The reading that says how the patient is now: the latest one, unless a fever
-        reducer may have lowered it, in which case the highest in the window (R10)."""
+        reducer may have lowered it, in which case the highest in the window (R10), or it
+        is a lower armpit or forehead reading after one from a more reliable site (§6)."""
         if not self.readings:
             return None
         latest = self.readings[-1]
         if self.is_masked(latest):
             return max(self.readings, key=lambda r: r.celsius)
+        if self.discounts_nothing(latest):
+            reliable = [r for r in self.readings if r.site not in LESS_RELIABLE_SITES]
+            return reliable[-1]
         return latest
+
+    def discounts_nothing(self, reading: Reading) -> bool:
+        """A reading from a less reliable site that is lower than the latest reading from a
+        more reliable one before it: it never discounts that raised reading (§6)."""
+        if reading.site not in LESS_RELIABLE_SITES:
+            return False
+        earlier = [
+            r
+            for r in self.readings
+            if r.site not in LESS_RELIABLE_SITES and r.measured_at <= reading.measured_at
+        ]
+        return bool(earlier) and earlier[-1].celsius > reading.celsius
 
     def readings_between(self, low: float | None, high: float | None) -> list[Reading]:
         """Readings with low <= shown value < high (either bound may be open)."""
@@ -263,6 +279,19 @@ class _Facts:
             return False
         shown = clinical_celsius(reading.celsius)
         return (low is None or shown >= low) and (high is None or shown < high)
+
+
+def _in_view(reading: Reading, window_start: datetime, now: datetime, profile: RuleProfile) -> bool:
+    """Taken inside the window, or a raised reading reported recently (R6: never aged out
+    before the team has seen it)."""
+    if reading.measured_at >= window_start:
+        return True
+    hold_start = now - timedelta(hours=profile.reported_fever_hold_hours)
+    return (
+        reading.reported_at is not None
+        and reading.reported_at >= hold_start
+        and clinical_celsius(reading.celsius) >= profile.sustained_fever_c
+    )
 
 
 def _chemo_status(context: PatientContext, now: datetime, profile: RuleProfile) -> tuple[bool, str]:
@@ -417,7 +446,7 @@ def _find_fever(facts: _Facts) -> _Fever | None:
                     f"{_celsius_text(max(r.celsius for r in run))})",
                     run[-1].measured_at,
                 )
-        elif not facts.is_masked(reading):
+        elif not (facts.is_masked(reading) or facts.discounts_nothing(reading)):
             run = []
     return None
 
@@ -573,8 +602,8 @@ def _recheck_rule(rule: str, reason: str, profile: RuleProfile) -> FiredRule:
 
 
 def _choose_advice(disposition: Disposition, fired: Sequence[FiredRule], facts: _Facts) -> Advice:
-    reference = facts.reference_reading
-    from_less_reliable_site = reference is not None and reference.site in LESS_RELIABLE_SITES
+    latest = facts.readings[-1] if facts.readings else None
+    from_less_reliable_site = latest is not None and latest.site in LESS_RELIABLE_SITES
     if disposition is Disposition.EMERGENCY:
         if any(rule.rule == "R1" for rule in fired):
             return Advice.EMERGENCY_SERVICES

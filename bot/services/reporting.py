@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.clinical.model import (
@@ -31,9 +31,8 @@ from bot.clinical.model import (
     SymptomMention,
 )
 from bot.clinical.profiles import RuleProfile
+from bot.clinical.report import ParsedReport
 from bot.clinical.rules import assess
-from bot.clinical.symptoms import parse_symptoms
-from bot.clinical.temperature import parse_temperatures
 from bot.db.models import FeverReducerRow, Patient, SymptomReportRow, TemperatureReadingRow
 from bot.services.enrolment import Caller, CallerKind
 
@@ -55,29 +54,6 @@ class ReportResult:
     @property
     def stored_anything(self) -> bool:
         return bool(self.readings or self.symptoms or self.fever_reducers)
-
-
-@dataclass(frozen=True)
-class ParsedReport:
-    readings: tuple[ParsedTemperature, ...]
-    rejected: tuple[ParsedTemperature, ...]
-    symptoms: tuple[SymptomMention, ...]
-    fever_reducers: tuple[FeverReducerMention, ...]
-    says_no_symptoms: bool
-    caregiver_concern: bool
-
-
-def parse_report(text: str, now: datetime, local_tz: tzinfo) -> ParsedReport:
-    temperatures = parse_temperatures(text, now, local_tz)
-    found = parse_symptoms(text, now, local_tz)
-    return ParsedReport(
-        readings=tuple(t for t in temperatures if t.is_valid),
-        rejected=tuple(t for t in temperatures if not t.is_valid),
-        symptoms=found.symptoms,
-        fever_reducers=found.fever_reducers,
-        says_no_symptoms=found.says_no_symptoms,
-        caregiver_concern=found.caregiver_concern,
-    )
 
 
 def reporter_of(caller: Caller) -> Reporter:
@@ -174,6 +150,7 @@ def load_history(
     now: datetime,
     window: timedelta,
     *,
+    reported_hold_hours: int = 0,
     latest_reporter: Reporter = Reporter.PATIENT,
     caregiver_concern: bool = False,
 ) -> ClinicalHistory:
@@ -186,14 +163,28 @@ def load_history(
             .order_by(time_column, model.id)  # type: ignore[attr-defined]
         ).scalars()
 
+    # raised readings reported recently but taken before the window stay in view (R6)
+    reported_since = now - timedelta(hours=reported_hold_hours)
+    reading_rows = session.execute(
+        select(TemperatureReadingRow)
+        .where(
+            TemperatureReadingRow.patient_id == patient.id,
+            or_(
+                TemperatureReadingRow.measured_at >= since,
+                TemperatureReadingRow.recorded_at >= reported_since,
+            ),
+        )
+        .order_by(TemperatureReadingRow.measured_at, TemperatureReadingRow.id)
+    ).scalars()
     readings = tuple(
         Reading(
             celsius=row.celsius,
             measured_at=row.measured_at,
             site=Site(row.site) if row.site else None,
             reporter=Reporter(row.reporter),
+            reported_at=row.recorded_at,
         )
-        for row in rows(TemperatureReadingRow, TemperatureReadingRow.measured_at)
+        for row in reading_rows
     )
     symptoms = tuple(
         SymptomEvent(
@@ -233,6 +224,7 @@ def assess_patient(
         patient,
         now,
         timedelta(hours=profile.history_window_hours),
+        reported_hold_hours=profile.reported_fever_hold_hours,
         latest_reporter=latest_reporter,
         caregiver_concern=caregiver_concern,
     )

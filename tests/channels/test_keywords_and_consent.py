@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from bot import cli
 from bot.clinical.model import Assessment, Disposition, FiredRule
+from bot.clinical.report import parse_report
 from bot.db.models import Caregiver, Escalation, Patient
 from bot.db.session import unit_of_work
 from bot.runtime import utc_now
 from bot.services import enrolment, escalation
 from bot.services.enrolment import identify
-from bot.services.reporting import parse_report, store_report
+from bot.services.reporting import store_report
 from bot.sms.gsm7 import is_gsm7, segment_count
 from tests.channels.conftest import ChannelServer
 from tests.conftest import (

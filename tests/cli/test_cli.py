@@ -101,11 +101,12 @@ def test_readings_json_lists_what_was_recorded_newest_first(capsys) -> None:  # 
 
 
 def test_an_anc_that_changes_the_picture_pages_the_team(capsys) -> None:  # type: ignore[no-untyped-def]
+    from bot.clinical.report import parse_report
     from bot.config import load_settings
     from bot.db.session import unit_of_work
     from bot.runtime import build_runtime
     from bot.services import enrolment
-    from bot.services.reporting import parse_report, store_report
+    from bot.services.reporting import store_report
 
     run(capsys, "team", "add", "--name", "Dana Reyes", "--phone", "6175550190")
     run(capsys, "patient", "add", "--phone", "6175550101", "--name", "Alex Morgan")

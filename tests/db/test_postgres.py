@@ -15,13 +15,14 @@ import pytest
 from sqlalchemy import text
 
 from bot.clinical.profiles import get_profile
+from bot.clinical.report import parse_report
 from bot.config import load_settings
 from bot.db.migrate import upgrade
 from bot.db.session import make_engine, make_session_factory, unit_of_work
 from bot.runtime import utc_now
 from bot.services import enrolment, escalation
 from bot.services.audit import escalation_log
-from bot.services.reporting import parse_report, store_report
+from bot.services.reporting import store_report
 from tests.support.stack import free_port
 
 pytestmark = pytest.mark.integration

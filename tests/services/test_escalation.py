@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from bot import runtime as runtime_module
 from bot.clinical.model import Assessment, Disposition, FiredRule
+from bot.clinical.report import parse_report
 from bot.db.migrate import upgrade
 from bot.db.models import Escalation, OutboundMessage, ScheduledJob
 from bot.db.session import unit_of_work
 from bot.runtime import Runtime, utc_now
 from bot.services import enrolment, escalation
-from bot.services.reporting import parse_report, store_report
+from bot.services.reporting import store_report
 from bot.sms import outbox
 from tests.conftest import BACKUP_PHONE, CAREGIVER_PHONE, PATIENT_PHONE, PRIMARY_PHONE
 from tests.support.fake_twilio import FakeTwilio

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.clinical.report import parse_report
 from bot.db.models import Escalation, OutboundMessage
 from bot.db.session import unit_of_work
 from bot.runtime import Runtime, utc_now
 from bot.services import enrolment, escalation
-from bot.services.reporting import parse_report, store_report
+from bot.services.reporting import store_report
 from tests.conftest import CAREGIVER_PHONE, PATIENT_PHONE, PRIMARY_PHONE
 
 MINUTES = timedelta(minutes=1)

@@ -714,3 +714,41 @@ def test_every_advice_given_is_one_of_the_known_keys() -> None:
         run(reading(35.7, site=Site.FOREHEAD)),
     ]
     assert {case.advice for case in cases} == ADVICE_KEYS
+
+
+# --- issue 10: a less reliable site, and fevers reported from earlier ---------------------------
+
+
+def test_a_lower_armpit_reading_after_an_oral_38_1_keeps_the_recheck() -> None:
+    later = run(reading(38.1, 5), reading(36.8, 0, site=Site.ARMPIT))
+    assert later.disposition is Disposition.RECHECK
+    assert "R5" in rules(later)
+    assert later.advice == Advice.RECHECK_ORAL.value  # and take the next one by mouth
+
+
+def test_a_lower_forehead_reading_does_not_break_a_sustained_run() -> None:
+    result = run(reading(38.1, 70), reading(36.9, 40, site=Site.FOREHEAD), reading(38.2, 0))
+    assert result.disposition is Disposition.EMERGENCY
+    assert "R2" in rules(result)
+
+
+def test_a_lower_oral_reading_still_ends_a_recheck() -> None:
+    assert run(reading(38.1, 65), reading(37.0, 0)).disposition is Disposition.NONE
+
+
+def test_a_fever_reported_now_from_30_hours_ago_still_pages() -> None:
+    taken = NOW - timedelta(hours=30)
+    fever = Reading(39.0, taken, reported_at=NOW)
+    result = run(fever)
+    assert result.disposition is Disposition.EMERGENCY
+    assert "R2" in rules(result)
+
+
+def test_a_reported_fever_leaves_the_rules_view_48_hours_after_it_was_reported() -> None:
+    fever = Reading(39.0, NOW - timedelta(hours=50), reported_at=NOW - timedelta(hours=49))
+    assert run(fever).disposition is Disposition.NONE
+
+
+def test_a_normal_reading_taken_long_ago_is_not_held_in_view() -> None:
+    old = Reading(37.9, NOW - timedelta(hours=30), reported_at=NOW)
+    assert run(old).disposition is Disposition.NONE
