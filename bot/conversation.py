@@ -165,6 +165,8 @@ def _report_turn(
         messages.append(_rejected_line(result.rejected))
     if advice and not urgent:
         messages.append(advice)
+    if result.team_threshold_c is not None:
+        messages.append(_follow_your_team(rt, result.team_threshold_c))
     if urgent:
         ask_next = None  # no questionnaire while someone should be on the phone
     if ask_next is Step.CHECKLIST:
@@ -174,6 +176,15 @@ def _report_turn(
     elif ask_next is Step.TEMPERATURE and not result.rejected:
         messages.append(ask_temperature_text())
     return Turn(tuple(messages), ask_next, urgent=urgent)
+
+
+def _follow_your_team(rt: Runtime, threshold_c: float) -> str:
+    """The team's own instructions win over Nadir's defaults (issue 10, problem 12)."""
+    return (
+        f"Follow your own team's instructions: they say to call at "
+        f"{threshold_c:.1f}C ({celsius_to_fahrenheit(threshold_c):.1f}F). If your team says "
+        f"call, call {rt.settings.clinic.phone_24h} now, day or night."
+    )
 
 
 def ask_temperature_text() -> str:

@@ -56,6 +56,8 @@ class ReadingProblem(str, enum.Enum):
 
     IMPLAUSIBLE = "implausible"  # outside 32-43 C / 89.6-109.4 F (e.g. 45, 30, 1000)
     AMBIGUOUS = "ambiguous"  # could be a typo for a real value (e.g. "986" for 98.6)
+    # a whole number about a person that may be an age or a temperature ("she is 39"): ask
+    AGE_OR_TEMPERATURE = "age_or_temperature"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class ParsedTemperature:
     site: Site | None
     measured_at: datetime
     problem: ReadingProblem | None = None
+    # written as a range ("101-102", "between 38.5 and 39"): `value` is its highest number
+    from_range: bool = False
 
     @property
     def is_valid(self) -> bool:
@@ -89,6 +93,7 @@ class SymptomCode(str, enum.Enum):
     MOUTH_SORES = "mouth_sores"
     LINE_SITE = "line_site"  # redness, swelling, pain or drainage at a port/PICC/line
     CONFUSION = "confusion"
+    SEIZURE = "seizure"  # a fit: stiffening, jerking, eyes rolled back (a red flag)
     DIZZINESS = "dizziness"  # dizziness, light-headedness, fainting
     UNWELL = "unwell"  # feeling generally unwell
     RASH = "rash"
@@ -115,9 +120,10 @@ class SymptomMention:
 
     code: SymptomCode
     raw: str
-    occurred_at: datetime
+    occurred_at: datetime  # when it is present: the report's time unless the text says it ended
     count: int | None = None  # e.g. number of diarrhoea episodes in 24 h
     red_flag: bool = False  # true when the wording itself is a red flag (e.g. "can't breathe")
+    onset_at: datetime | None = None  # when it began, when the text says ("since Sunday")
 
 
 @dataclass(frozen=True)
@@ -183,6 +189,8 @@ class ClinicalHistory:
     latest_reporter: Reporter = Reporter.PATIENT
     # concern expressed by a caregiver about changed behaviour (R12)
     caregiver_concern: bool = False
+    # the temperature the latest report quoted from the team's own instructions
+    team_threshold_c: float | None = None
 
 
 @dataclass(frozen=True)

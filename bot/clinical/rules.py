@@ -68,6 +68,7 @@ RED_FLAG_CODES: frozenset[SymptomCode] = frozenset(
     {
         SymptomCode.RIGORS,
         SymptomCode.CONFUSION,
+        SymptomCode.SEIZURE,
         SymptomCode.NO_URINE,
         SymptomCode.MOTTLED_SKIN,
         SymptomCode.CHEST_PAIN,
@@ -91,6 +92,7 @@ SYMPTOM_LABELS: dict[SymptomCode, str] = {
     SymptomCode.MOUTH_SORES: "mouth sores",
     SymptomCode.LINE_SITE: "line-site redness/swelling/pain",
     SymptomCode.CONFUSION: "confusion",
+    SymptomCode.SEIZURE: "seizure (fit)",
     SymptomCode.DIZZINESS: "dizziness",
     SymptomCode.UNWELL: "feeling unwell",
     SymptomCode.RASH: "rash",
@@ -129,6 +131,7 @@ def assess(
         *_infection_symptoms(facts),
         *_fever_reducers(facts),
         *_caregiver_concern(facts, history),
+        *_team_threshold(facts, history),
     ]
     disposition = max(
         (rule.disposition for rule in fired), key=lambda d: d.rank, default=Disposition.NONE
@@ -593,6 +596,26 @@ def _caregiver_concern(facts: _Facts, history: ClinicalHistory) -> list[FiredRul
     if not facts.fn_pathway:
         reason += f"; not on chemo ({facts.chemo_description}): usual doctor"
     return [FiredRule("R12", Disposition.URGENT, reason)]
+
+
+def _team_threshold(facts: _Facts, history: ClinicalHistory) -> list[FiredRule]:
+    """R8 with the team's own number: the patient's card or nurse says to call at a lower
+    temperature than this profile; the team's protocol wins."""
+    threshold = history.team_threshold_c
+    if threshold is None or not facts.fn_pathway:
+        return []
+    raised = facts.readings_between(threshold, None)
+    if not raised:
+        return []
+    highest = max(raised, key=lambda r: r.celsius)
+    return [
+        FiredRule(
+            "R8",
+            Disposition.URGENT,
+            f"R8 (the team's own threshold): {_reading_text(highest)} is at or above the "
+            f"{_celsius_text(threshold)} the patient's instructions give",
+        )
+    ]
 
 
 def _recheck_rule(rule: str, reason: str, profile: RuleProfile) -> FiredRule:

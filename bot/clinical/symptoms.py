@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from bot.clinical.model import FeverReducer, FeverReducerMention, SymptomCode, SymptomMention
 from bot.clinical.numbers import SMALL_NUMBER_WORDS
@@ -143,6 +143,11 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"bleed\w* (?:very |really |so )?(?:heavily|a lot|badly|profusely|everywhere|loads"
             r"|so much|really bad)",
             r"ha?emorrhag\w*",
+            r"(?:nose ?)?bleed\w*(?:\W+\w+){0,6}?\W+(?:won't|wont|will not|doesn't|isn't|hasn't)"
+            r" stop",
+            r"tarry",
+            r"(?:fresh |bright red )?blood in (?:his|her|my|the) (?:poo|stool|stools|wee|urine"
+            r"|vomit|sick)",
         ),
         red_flag=True,
     ),
@@ -153,7 +158,7 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r" (?:going to |gonna |about to )?(?:dying|die)",
             r"(?:going to|gonna|about to) die(?! (?:of|from) (?:boredom|embarrassment|laugh\w*))",
             r"(?:i think |i feel )?(?:i'm|i am) dying(?! (?:to|for|of (?:boredom|laugh\w*)))",
-            r"think (?:i'm|i am|he's|he is|she's|she is) dying",
+            r"thinks? (?:i'm|i am|he's|he is|she's|she is) dying",
             r"something(?:'s| is| feels) (?:(?:very|really|seriously|terribly|badly|definitely"
             r"|just) )*(?:wrong|not right)(?! with (?:the|my|this|your) (?:thermometer|app|phone"
             r"|bot|link|message|messages|text|texts|number|website|reading|device|battery))",
@@ -188,6 +193,10 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:can't|cannot|can not|unable to) (?:pee|wee|urinate|pass urine|pass water)",
             r"not passing (?:any )?(?:urine|water)",
             r"stopped (?:peeing|weeing|passing urine|passing water)",
+            r"(?:haven't|hasn't|have not|has not|not|didn't|did not|hadn't) (?:had|done|been for|been"
+            r" to do|passed|pass) (?:a |any )?(?:wee|pee|urine|water)",
+            r"(?:pad|nappy|pull ?up|diaper|catheter bag)s? (?:\w+ ){0,2}?(?:bone )?dry",
+            r"nothing (?:is )?coming out",
         ),
         red_flag=True,
     ),
@@ -204,7 +213,31 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:turning|turned|gone|going) (?:blue|grey|gray)",
             r"looks? (?:very |really |a bit |so )?(?:grey|gray|ashen)",
             r"ashen",
+            r"(?:horrible|awful|funny|strange|dark) (?:grey|gray|blue|bluey|purple) colou?r",
+            r"colou?r (?:has |had )?(?:all )?drained",
+            r"(?:gone|going|turned|turning) (?:a )?(?:dark |bit |funny )?(?:bluey|blue|grey|gray"
+            r"|purple)",
+            r"(?:lips|fingers|fingertips|nails|face|mouth) (?:\w+ ){0,2}?(?:bluey|blue|grey|gray"
+            r"|purple)",
+            r"blue (?:round|around) (?:the|his|her|my) (?:mouth|lips)",
             r"cyanos\w*",
+        ),
+        red_flag=True,
+    ),
+    _SymptomPattern(
+        SymptomCode.SEIZURE,
+        _phrases(
+            r"seizures?",
+            r"seizing",
+            r"convuls\w*",
+            r"fitting",
+            r"(?:had|having|has|have|in|into|another) (?:a |an )?(?:\w+ )?fits?",
+            r"funny turn",
+            r"(?:body|arms?|legs?|he|she|they|i) (?:\w+ ){0,2}?(?:went|go|goes|gone|going|was|is)"
+            r" (?:all |really |completely )?(?:stiff|rigid)",
+            r"(?:jerking|jerked|jerks|twitching|twitched) (?:\w+ ){0,3}?(?:not responding|arms"
+            r"|legs|all over|about|and)",
+            r"eyes (?:\w+ )?(?:rolled|rolling|went|go) (?:back|up)",
         ),
         red_flag=True,
     ),
@@ -214,6 +247,35 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"confus(?:ed|ion)(?! (?:about|by|with|as to|over|why|what|how|which|whether|if"
             r"|when|where|on)(?!\w))",
             r"disorient\w*",
+            r"(?:really |totally |completely |a bit |so )?out of it",
+            r"away with the fairies",
+            r"(?:not|isn't|is not|wasn't) with it",
+            r"muddled",
+            r"(?:doesn't|does not|didn't|did not|don't|not) make (?:much |any )?sense",
+            r"(?:can't|cannot|couldn't) get (?:a |any )?(?:straight |sensible |proper )?(?:answer|word"
+            r"|sense) out of",
+            r"(?:can't|cannot|couldn't) keep (?:him|her|them|my \w+) awake",
+            r"(?:nodding|nods|nodded|dropping|drops|dropped|drifting|drifts|drifted) off"
+            r" (?:\w+ )?(?:mid|in the middle|again|straight|while|when)",
+            r"keeps? (?:nodding|dropping|drifting) off",
+            r"(?:can't|cannot|won't|couldn't|wouldn't|unable to|hard to|difficult to) rouse",
+            r"(?:not|isn't|barely) rousable",
+            r"stari\w* (?:\w+ ){0,3}?(?:blankly|into space|at nothing|through)",
+            r"blank(?:ly)? star\w*",
+            r"nobody home",
+            r"looks? (?:straight )?through (?:me|us|him|her)",
+            r"(?:doesn't|does not|didn't|did not|don't|do not) (?:know|recogni[sz]e) (?:who|what day"
+            r"|what time|whose|where)",
+            r"(?:keeps? )?asking (?:what day|where (?:he|she|they|i) (?:is|am|are|was)|where his"
+            r"|where her|who i am)",
+            r"(?:losing|lost|can't find) (?:my|his|her|their) words",
+            r"(?:barely |not )?(?:in)?coherent",
+            r"(?:not|wasn't|isn't|stopped|won't|wouldn't) (?:answering|responding)(?! (?:the|my|his"
+            r"|her) (?:phone|texts?|messages?|emails?|calls?))",
+            r"(?:won't|wouldn't|doesn't|didn't|not) respond(?! to (?:treatment|the|antibiotics))",
+            r"(?:gone |all |really |very )?floppy",
+            r"(?:too|so|very|really|extremely) drowsy",
+            r"doolally",
             # "you're not making sense" is about the bot, not a sign of confusion
             _not_after("you", "you're", "you are", "it", "it's", "it is", "that", "that's", "this")
             + r"(?:not|isn't|aren't|wasn't) making (?:any )?sense",
@@ -247,6 +309,17 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"blackouts?",
             r"collaps\w*",
             r"keeled over",
+            r"(?:went|gone|just) down (?:in|on) the",
+            r"just dropped",
+            r"(?:legs|knees) (?:just )?(?:gave way|went|buckled|collapsed)",
+            r"hit the (?:floor|deck|ground)",
+            r"(?:found|woke|woken|came round|came to|was) (?:up )?(?:lying )?on the (?:floor|ground)",
+            r"came (?:to|round|around)(?! (?:the|see|visit|over|for|with))",
+            r"(?:was|were) out (?:cold|for (?:a few|a couple|about|a) (?:\w+ )?(?:seconds|secs|minutes"
+            r"|mins|second|minute))",
+            r"flaked out",
+            r"slid (?:off|out of|down) (?:the|his|her|my) (?:\w+ )?(?:chair|seat|sofa|bed)",
+            r"(?:fell|fallen) (?:over|down) and (?:couldn't|can't|could not) get up",
             r"(?:lost|losing) consciousness",
             r"unconscious",
         ),
@@ -260,6 +333,14 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"|gasping for|battling to|struggling for) (?:get |catch )?(?:my |his |her |a )?"
             + _BREATHE,
             r"gasping",
+            r"(?:can't|cannot|couldn't) (?:get|finish|say) (?:a |out a )?(?:full |whole )?sentence"
+            r"(?: out)?",
+            r"stopping for (?:air|breath)",
+            r"ribs (?:\w+ )?sucking in",
+            r"grunting",
+            r"breathing(?:'s| is| has)? (?:gone |going |sounds? |looks? )?(?:funny|weird|strange"
+            r"|noisy|rattly|odd)",
+            r"(?:struggling|fighting|battling) (?:with|for) (?:his |her |my )?breath",
             r"gasps",
             r"(?:breathless|short of breath|sob|out of breath|breathing hard) (?:even )?(?:at rest"
             r"|when resting|while resting|resting|sitting down|sitting still|sitting|lying down"
@@ -280,6 +361,10 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"shaking(?! (?:hands|my head|his head|her head|the|it|off)(?!\w))",
             r"(?:teeth|jaw) (?:is |are |keep |keeps )?chattering",
             r"chattering teeth",
+            r"(?:teeth|jaw) (?:won't|wont|will not|can't|cannot) stop (?:chattering|shaking)",
+            r"shaking so (?:hard|much|badly|violently)",
+            r"(?:bed|whole bed) (?:is |was )?(?:rattling|shaking|moving)",
+            r"shaking like a leaf(?! (?:waiting|about|before|over))",
             r"shivering (?:uncontrollably|badly|violently|really badly|so badly|a lot|so much"
             r"|non ?stop|like mad|all over)",
             r"uncontrollabl\w* (?:shivering|shaking|shivers|trembling)",
@@ -295,13 +380,15 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"|cannula|dressing)(?: site| line)?(?:\W+\w+){0,5}?\W+(?:red|redness|reddish|pink"
             r"|swollen|swelling|puffy|sore|soreness|painful|pain|hurts|hurting|aching|tender"
             r"|oozing|oozes|ooze|pus|leaking|leaks|leaky|draining|drainage|discharge|weeping|hot"
-            r"|warm|inflamed|infected|infection|crusty|bleeding|throbbing|streak\w*|lump|itchy)",
+            r"|warm|inflamed|infected|infection|crusty|bleeding|throbbing|streak\w*|lump|itchy|angry"
+            r"|weepy|red raw)",
             r"(?:red|redness|swollen|swelling|sore|soreness|painful|pain|tender|oozing|ooze|pus"
             r"|leaking|draining|drainage|discharge|weeping|inflamed|infected|infection|bleeding)"
-            r"(?:\W+\w+){0,4}?\W+(?:around|at|on|near|by|from|of|in|where|under)\W+(?:\w+\W+){0,2}?"
-            r"(?:port(?:a ?-?cath)?|picc|hickman|central line|line|catheter|cannula)(?: site)?",
-            r"(?:red|swollen|sore|painful|tender|oozing|leaking|infected|inflamed) (?:port|picc"
-            r"|line|hickman)(?: site)?",
+            r"(?:\W+\w+){0,4}?\W+(?:around|at|on|near|by|from|of|in|where|under|through)\W+(?:\w+\W+){0,2}?"
+            r"(?:port(?:a ?-?cath)?|picc|hickman|central line|line|catheter|cannula|dressing)"
+            r"(?: site)?",
+            r"(?:red|swollen|sore|painful|tender|oozing|leaking|infected|inflamed|angry|weepy)"
+            r" (?:port|picc|line|hickman)(?: site)?",
         ),
     ),
     _SymptomPattern(
@@ -321,7 +408,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
         SymptomCode.SORE_THROAT,
         _phrases(
             r"so(?:re|ar|r)e? ?thr?[oa]{1,3}t\w*",
-            r"throat(?:'s| is| feels)?(?: (?:really|so|very|a bit|quite|kind of))* (?:sore|hurts"
+            r"throat(?:'s| is| feels| got| gets| getting| went| has been| been)?(?: (?:really|so|very"
+            r"|a bit|quite|kind of))* (?:sore|hurts"
             r"|hurting|painful|scratchy|raw|burning|killing me)",
             r"scratchy throat",
             r"strep(?: throat)?",
@@ -330,6 +418,7 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:hurts|painful|pain|difficult|hard) (?:to|when i|when|while) swallow\w*",
             r"swallowing (?:hurts|is painful)",
             r"tonsillitis",
+            r"(?:like )?swallowing (?:glass|razor blades|razors|knives)",
             r"pharyngitis",
         ),
     ),
@@ -345,6 +434,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             + r"? ?(?:mouth|tongue)",
             r"(?:oral )?thrush",
             r"mucositis",
+            r"(?:tongue|gums|mouth|cheeks)(?: and (?:tongue|gums|mouth|cheeks))? (?:is |are )?(?:all )?"
+            r"(?:covered|coated)",
             r"mouth (?:is )?(?:sore|painful|raw|burning)",
             r"sore (?:mouth|gums|tongue)",
             r"(?:canker|cold) sores?",
@@ -361,7 +452,7 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"the runs",
             r"runs(?= ?(?:x ?\d|\d+ ?(?:x|times)))",
             r"the (?:shits|squits|trots)",
-            r"(?:been|gone|went|go|going|run|ran|running) to the (?:loo|toilet|bathroom|restroom)"
+            r"(?:been|gone|went|go|going|run|ran|running) (?:to|on) the (?:loo|toilet|bathroom|restroom)"
             r" " + _NUMBER + r" (?:times|x)",
         ),
     ),
@@ -409,6 +500,9 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"diz+y",
             r"light ?-?headed\w*",
             r"woozy",
+            r"woolly(?: ?-?headed)?",
+            r"swimmy",
+            r"head (?:is |feels )?(?:all )?(?:swimming|fuzzy|foggy)",
             r"vertigo",
             r"(?:room|head) (?:is )?spinning",
             r"(?:feel|feels|feeling|felt) faint",
@@ -438,6 +532,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"|chilled)",
             r"(?:i'm|i am|he's|he is|she's|she is) (?:so |very |really )?(?:cold|freezing)",
             r"hot (?:and|then) cold",
+            r"(?:(?<=and\x20)|(?<=but\x20)|(?<=still\x20)|(?<=feel\x20)|(?<=feels\x20)|(?<=i\x27m\x20)"
+            r"|(?<=im\x20))freezing(?! (?:outside|out there|in here|weather|cold day))",
             r"goose ?bumps",
         ),
     ),
@@ -458,7 +554,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:feel|feels|feeling|felt|feelin) (?:(?:so|very|really|quite|pretty|a bit|a little"
             r"|kind of|kinda|generally|just|absolutely|super|bloody|totally|awful|terribly) ){0,3}"
             r"(?:unwell|awful|terrible|horrible|horrid|rough|lousy|crappy|crap|rubbish|dreadful"
-            r"|sick|ill|poorly|grim|yucky|icky|off|wretched|like (?:crap|death|shit|hell|garbage"
+            r"|sick|ill|poorly|grim|yucky|icky|off|wretched|fluey|flu-?ish|flu-?like|grotty|rotten"
+            r"|groggy|wrong in (?:myself|himself|herself)|like (?:crap|death|shit|hell|garbage"
             r"|rubbish)|bad(?! (?:for|about|that)(?!\w)))",
             r"(?:not|isn't|aren't|don't|doesn't|didn't|do not|does not) (?:feel|feeling|feelin)"
             r" (?:so |very |too |that |at all )?(?:well|right|good|great|myself|himself|herself"
@@ -478,6 +575,11 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"unwell",
             r"poorly",
             r"under the weather",
+            # a whole text of one word, sent cold: "fever", "worse"
+            r"^\W*(?:fever|feverish|worse|getting worse|feel worse|much worse)\W*$",
+            r"not (?:feeling |quite )?100 ?%",
+            r"wrong in (?:myself|himself|herself)",
+            r"(?:fluey|flu-?ish|grotty)",
             r"run down",
             r"off colou?r",
         ),
@@ -580,8 +682,127 @@ _POST_NEGATION = re.compile(
     r"\s*(?:[:=\-]\s*|\?\s*)?(?:no|none|nope|nil|negative|absent|denies|denied)\W*$",
     re.IGNORECASE,
 )
-# what keeps a denial going from one symptom to the next ("no chills or sweats")
-_LIST_JOINER = re.compile(r"[\s,/]*(?:(?:or|nor|any|a|an|the|no|some|much)[\s,/]+)*", re.IGNORECASE)
+# what keeps a denial going from one symptom to the next: an explicit "or" ("no chills or
+# sweats"); side by side ("no cough sore throat") the second is reported (issue 10)
+_LIST_JOINER = re.compile(
+    r"[\s,/]*(?:or|nor)[\s,/]+(?:(?:any|a|an|the|no|some|much)[\s,/]+)*", re.IGNORECASE
+)
+# words that may stand between a negation and the symptom it governs
+_GOVERNED_FILLER = frozenset(
+    [
+        "a",
+        "an",
+        "any",
+        "the",
+        "some",
+        "much",
+        "more",
+        "further",
+        "real",
+        "really",
+        "very",
+        "bad",
+        "big",
+        "signs",
+        "sign",
+        "of",
+        "symptoms",
+        "symptom",
+        "have",
+        "has",
+        "had",
+        "got",
+        "get",
+        "getting",
+        "feel",
+        "feeling",
+        "felt",
+        "been",
+        "being",
+        "having",
+        "experiencing",
+        "noticed",
+        "notice",
+        "complained",
+        "complaining",
+        "my",
+        "his",
+        "her",
+        "their",
+        "its",
+        "it",
+        "i",
+        "he",
+        "she",
+        "they",
+        "we",
+        "that",
+        "this",
+        "such",
+        "new",
+        "other",
+        "obvious",
+        "major",
+        "serious",
+        "proper",
+        "actual",
+        "at",
+        "all",
+        "so",
+        "too",
+        "as",
+        "yet",
+        "still",
+        "even",
+        "noticeable",
+        "sort",
+        "kind",
+        "fever",
+        "temperature",
+        "temp",
+    ]
+)
+_HISTORY_AFTER = timedelta(days=7)
+_HISTORY_WORDS = _phrases(
+    r"last (?:year|cycle|round|time|treatment|course)",
+    r"(?:years?|months?) ago",
+    r"(?:in|back in|since) (?:19|20)\d\d",
+    r"back in (?:jan\w*|feb\w*|march|april|may|june|july|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)",
+    r"(?:first|previous|earlier|1st|2nd|3rd) (?:cycle|round|lot of chemo|treatment|course)",
+    r"(?:after|during|on) (?:cycle|round) \d",
+    r"when i was (?:a )?(?:child|kid|young|little|younger)",
+    r"as a (?:child|kid)",
+)
+_PAST_VERB = _phrases(
+    r"had",
+    r"was",
+    r"were",
+    r"got",
+    r"went",
+    r"ended up",
+    r"fainted",
+    r"collapsed",
+    r"developed",
+    r"caught",
+    r"admitted",
+    r"did",
+)
+_ENDED_CHARS = 90
+_ENDED = _phrases(
+    r"gone now",
+    r"(?:has|have|had|it's|they've|they're|all|now|finally|since) (?:all |now |finally )?"
+    r"(?:gone|cleared|settled|healed|stopped|passed|eased|resolved|disappeared)"
+    r"(?! (?:blue|grey|gray|pale|floppy|red|white|purple|stiff|quiet|off|very|really|a|all|worse"
+    r"|bad|up to|to|through|into|on|in)(?!\w))",
+    r"(?:cleared|healed|settled|dried) up",
+    r"(?:went|gone|going) away",
+    r"back to normal",
+    r"better now",
+    r"(?:nothing|none|no more) since",
+    r"(?:fine|ok|okay|good|normal) since",
+    r"(?:hasn't|has not|haven't|have not) (?:happened|come back|returned|been back) since",
+    r"settled (?:down|now)",
+)
 _IF_WORDS = (
     r"what if",
     r"what (?:should|do|would|shall|can) (?:i|we) do (?:if|when)",
@@ -945,8 +1166,14 @@ def _find_symptoms(
         window_start = previous.end if same_clause and previous is not None else clause_start
         window = text[window_start : item.start]
         is_denied = (
-            (same_clause and previous_denied and _LIST_JOINER.fullmatch(window) is not None)
-            or _is_negated(window)
+            # "no chills or sweats": an explicit "or" carries a denial on, never to a red flag
+            (
+                same_clause
+                and previous_denied
+                and not item.pattern.red_flag
+                and _LIST_JOINER.fullmatch(window) is not None
+            )
+            or _governs_negation(window)
             or (
                 clause_end - item.end <= _POST_NEGATION_CHARS
                 and _POST_NEGATION.match(text, item.end, clause_end) is not None
@@ -957,18 +1184,61 @@ def _find_symptoms(
             denied.append(item.pattern.code)
             continue
         when = message.time_in(item.clause, now, local_tz)
+        if _is_past_history(message, item, when, now):
+            continue
+        if not item.pattern.red_flag and _has_ended(message, item):
+            continue
         mentions.append(
             SymptomMention(
                 code=item.pattern.code,
                 raw=_raw(text[item.start : item.end]),
-                occurred_at=when if when is not None else now,
-                count=_count_near(text, item) if item.pattern.code in _COUNTED_CODES else None,
+                # a symptom reported now is present now, whenever it began (issue 10)
+                occurred_at=now,
+                onset_at=when if when is not None and when < now else None,
+                count=_count_near(message, item) if item.pattern.code in _COUNTED_CODES else None,
                 red_flag=item.pattern.red_flag,
             )
         )
-    symptoms = _one_per_code(mentions)
+    symptoms = one_per_code(mentions)
     reported = {mention.code for mention in symptoms}
     return symptoms, tuple(dict.fromkeys(code for code in denied if code not in reported))
+
+
+def _governs_negation(window: str) -> bool:
+    """A "no", "not" or "didn't" just before a symptom that governs it: only filler words
+    ("no real cough", "not having any chills") stand between them. "couldn't eat shivering"
+    and "not hungry burning when I pee" report the shivering and the burning."""
+    cleaned = _PSEUDO_NEGATION.sub(" ", window[-200:])
+    last = None
+    for match in _NEGATOR.finditer(cleaned):
+        last = match
+    if last is None:
+        return False
+    between = re.findall(r"[\w']+", cleaned[last.end() :].lower())
+    return len(between) <= _NEGATION_WORDS and all(
+        word.replace("'", "") in _GOVERNED_FILLER for word in between
+    )
+
+
+def _is_past_history(message: _Message, item: _Found, when: datetime | None, now: datetime) -> bool:
+    """Dated more than a week ago, or told as an earlier cycle's story: "I had sepsis last
+    year", "after round 2 I fainted"."""
+    if when is not None and now - when > _HISTORY_AFTER:
+        return True
+    clause = message.text[item.clause[0] : item.clause[1]]
+    sentence_start, sentence_end = message.sentence_of(item.start, item.end)
+    sentence = message.text[sentence_start:sentence_end]
+    return _HISTORY_WORDS.search(sentence) is not None and _PAST_VERB.search(clause) is not None
+
+
+def _has_ended(message: _Message, item: _Found) -> bool:
+    """The text says this symptom has gone: "had chills yesterday, gone now"."""
+    _, sentence_end = message.sentence_of(item.start, item.end)
+    reach = min(sentence_end, item.end + _ENDED_CHARS)
+    following = _ENDED.search(message.text, item.end, reach)
+    if following is None:
+        return False
+    return not _is_negated(message.text[item.end : following.start()][-30:])
 
 
 def _is_negated(window: str) -> bool:
@@ -976,12 +1246,22 @@ def _is_negated(window: str) -> bool:
     return _NEGATOR.search(" ".join(words[-_NEGATION_WORDS:])) is not None
 
 
-def _count_near(text: str, item: _Found) -> int | None:
-    """The episode count written next to a diarrhoea or vomiting mention, if any."""
+def _count_near(message: _Message, item: _Found) -> int | None:
+    """The episode count written next to a diarrhoea or vomiting mention, if any: in its
+    clause first, then its sentence, then anywhere in the message ("the runs started sunday
+    and he's still going 5 or 6 times a day")."""
+    text = message.text
     clause_start, clause_end = item.clause
+    sentence_start, sentence_end = message.sentence_of(item.start, item.end)
     after = (item.start, min(clause_end, item.end + _COUNT_CHARS))
     before = (max(clause_start, item.start - _COUNT_CHARS), item.end)
-    for span_start, span_end in (after, before):
+    for span_start, span_end in (
+        after,
+        before,
+        (item.start, sentence_end),
+        (sentence_start, item.end),
+        (0, len(text)),
+    ):
         best: re.Match[str] | None = None
         for pattern in _COUNT_PATTERNS:
             for match in pattern.finditer(text, span_start, span_end):
@@ -994,8 +1274,9 @@ def _count_near(text: str, item: _Found) -> int | None:
     return None
 
 
-def _one_per_code(mentions: list[SymptomMention]) -> tuple[SymptomMention, ...]:
-    """One mention per symptom: the red-flag wording if any, with the highest count given."""
+def one_per_code(mentions: Iterable[SymptomMention]) -> tuple[SymptomMention, ...]:
+    """One mention per symptom, keeping the most severe form: the red-flag wording if any, the
+    highest count given and the earliest onset."""
     chosen: dict[SymptomCode, SymptomMention] = {}
     for mention in mentions:
         kept = chosen.get(mention.code)
@@ -1004,12 +1285,13 @@ def _one_per_code(mentions: list[SymptomMention]) -> tuple[SymptomMention, ...]:
             continue
         best = mention if mention.red_flag and not kept.red_flag else kept
         counts = [c for c in (kept.count, mention.count) if c is not None]
-        chosen[mention.code] = SymptomMention(
-            code=best.code,
-            raw=best.raw,
+        onsets = [o for o in (kept.onset_at, mention.onset_at) if o is not None]
+        chosen[mention.code] = replace(
+            best,
             occurred_at=max(kept.occurred_at, mention.occurred_at),
             count=max(counts) if counts else None,
             red_flag=kept.red_flag or mention.red_flag,
+            onset_at=min(onsets) if onsets else None,
         )
     return tuple(chosen.values())
 

@@ -47,6 +47,7 @@ class ReportResult:
     fever_reducers: tuple[FeverReducerMention, ...] = ()
     says_no_symptoms: bool = False
     caregiver_concern: bool = False
+    team_threshold_c: float | None = None  # quoted from the team's own instructions
     assessment: Assessment | None = None
     patient_id: int | None = None
     reporter: Reporter = Reporter.PATIENT
@@ -121,6 +122,7 @@ def store_report(
         fever_reducers=parsed.fever_reducers,
         says_no_symptoms=parsed.says_no_symptoms,
         caregiver_concern=parsed.caregiver_concern,
+        team_threshold_c=parsed.team_threshold_c,
         patient_id=patient.id,
         reporter=reporter,
     )
@@ -133,6 +135,7 @@ def store_report(
         profile,
         latest_reporter=reporter,
         caregiver_concern=parsed.caregiver_concern,
+        team_threshold_c=parsed.team_threshold_c,
     )
     return replace(result, assessment=assessment)
 
@@ -153,6 +156,7 @@ def load_history(
     reported_hold_hours: int = 0,
     latest_reporter: Reporter = Reporter.PATIENT,
     caregiver_concern: bool = False,
+    team_threshold_c: float | None = None,
 ) -> ClinicalHistory:
     since = now - window
 
@@ -206,6 +210,7 @@ def load_history(
         fever_reducers=reducers,
         latest_reporter=latest_reporter,
         caregiver_concern=caregiver_concern,
+        team_threshold_c=team_threshold_c,
     )
 
 
@@ -217,6 +222,7 @@ def assess_patient(
     *,
     latest_reporter: Reporter = Reporter.PATIENT,
     caregiver_concern: bool = False,
+    team_threshold_c: float | None = None,
 ) -> Assessment:
     """Run the rules over everything reported within the profile's window."""
     history = load_history(
@@ -227,6 +233,7 @@ def assess_patient(
         reported_hold_hours=profile.reported_fever_hold_hours,
         latest_reporter=latest_reporter,
         caregiver_concern=caregiver_concern,
+        team_threshold_c=team_threshold_c,
     )
     return assess(patient_context(patient), history, now, profile)
 

@@ -752,3 +752,15 @@ def test_a_reported_fever_leaves_the_rules_view_48_hours_after_it_was_reported()
 def test_a_normal_reading_taken_long_ago_is_not_held_in_view() -> None:
     old = Reading(37.9, NOW - timedelta(hours=30), reported_at=NOW)
     assert run(old).disposition is Disposition.NONE
+
+
+def test_the_teams_own_lower_threshold_wins() -> None:
+    card = ClinicalHistory(readings=(reading(37.8),), team_threshold_c=37.5)
+    result = assess(patient(), card, NOW, DEFAULT)
+    assert result.disposition is Disposition.URGENT
+    assert "team's own threshold" in reason(result, "R8")
+
+
+def test_a_reading_below_the_teams_threshold_still_gets_the_default_recheck() -> None:
+    card = ClinicalHistory(readings=(reading(37.6),), team_threshold_c=38.0)
+    assert assess(patient(), card, NOW, DEFAULT).disposition is Disposition.RECHECK

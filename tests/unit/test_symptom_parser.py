@@ -416,11 +416,13 @@ def test_dose_raw_is_the_medicine_as_written() -> None:
 # --- times and raw fragments ------------------------------------------------------------------
 
 
-def test_symptom_time_comes_from_its_clause_only() -> None:
+def test_symptom_onset_comes_from_its_clause_only() -> None:
     result = parse("coughing since last night and now chills")
     by_code = {m.code: m for m in result.symptoms}
-    assert by_code[COUGH].occurred_at < NOW - timedelta(hours=6)
-    assert by_code[CHILLS].occurred_at == NOW
+    assert by_code[COUGH].onset_at < NOW - timedelta(hours=6)
+    assert by_code[CHILLS].onset_at is None
+    # both are present now: an ongoing symptom is judged as current (issue 10)
+    assert by_code[COUGH].occurred_at == by_code[CHILLS].occurred_at == NOW
 
 
 def test_symptom_without_a_time_is_now() -> None:
@@ -428,10 +430,11 @@ def test_symptom_without_a_time_is_now() -> None:
     assert mention.occurred_at == NOW
 
 
-def test_fainted_this_morning_is_dated_this_morning() -> None:
+def test_fainted_this_morning_keeps_its_onset_this_morning() -> None:
     (mention,) = parse("she fainted this morning").symptoms
-    assert mention.occurred_at.astimezone(CLINIC_TZ).date() == NOW.astimezone(CLINIC_TZ).date()
-    assert mention.occurred_at < NOW
+    assert mention.onset_at.astimezone(CLINIC_TZ).date() == NOW.astimezone(CLINIC_TZ).date()
+    assert mention.onset_at < NOW
+    assert mention.red_flag
 
 
 @pytest.mark.parametrize(
@@ -544,3 +547,114 @@ def test_curly_apostrophes_are_read_like_straight_ones() -> None:
 def test_a_long_message_is_read_up_to_its_first_two_thousand_characters() -> None:
     filler = "blah " * 300
     assert reported(filler + "chest pain") == {C.CHEST_PAIN}
+
+
+# --- issue 10: messy texts ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("she's been woolly-headed since Sunday", SymptomCode.DIZZINESS),
+        ("the line site went red on Saturday and it's still angry", SymptomCode.LINE_SITE),
+        ("cough started monday still hacking", SymptomCode.COUGH),
+    ],
+)
+def test_a_symptom_with_a_past_onset_is_present_now(text: str, code: SymptomCode) -> None:
+    mention = next(m for m in parse(text).symptoms if m.code is code)
+    assert mention.occurred_at == NOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had chills yesterday, gone now",
+        "had a sore throat last week it cleared up by the weekend nothing since",
+        "mouth ulcers have cleared now the mouthwash kicked in",
+        "his chills from the weekend have gone, temp 36.8",
+    ],
+)
+def test_a_symptom_the_text_says_has_ended_is_not_reported(text: str) -> None:
+    assert parse(text).symptoms == ()
+
+
+def test_an_ended_red_flag_still_counts() -> None:
+    (mention,) = parse("came round on the floor, fine now").symptoms
+    assert mention.red_flag
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had sepsis after round 2 last year",
+        "In 2021 I fainted when they put my port in",
+        "last cycle I had the runs for 3 days",
+    ],
+)
+def test_past_history_is_not_a_report(text: str) -> None:
+    assert parse(text).symptoms == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("couldn't eat shivering all evening", SymptomCode.CHILLS),
+        ("not hungry at all burning when i pee since tea time", SymptomCode.URINARY_PAIN),
+        ("no cough sore throat though", SymptomCode.SORE_THROAT),
+        ("didnt sleep chest feels tight", SymptomCode.CHEST_PAIN),
+        ("no fever or shaking", SymptomCode.RIGORS),  # a red flag needs its own negation
+    ],
+)
+def test_a_negation_covers_only_the_symptom_it_governs(text: str, code: SymptomCode) -> None:
+    assert code in {m.code for m in parse(text).symptoms}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("no chills or sweats", SymptomCode.CHILLS),
+        ("no real cough", SymptomCode.COUGH),
+        ("not having any chills", SymptomCode.CHILLS),
+        ("not confused", SymptomCode.CONFUSION),
+        ("without shaking", SymptomCode.RIGORS),
+    ],
+)
+def test_a_negation_that_governs_a_symptom_denies_it(text: str, code: SymptomCode) -> None:
+    result = parse(text)
+    assert code not in {m.code for m in result.symptoms}
+    assert code in result.denied
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("he's really out of it", SymptomCode.CONFUSION),
+        ("can't keep her awake", SymptomCode.CONFUSION),
+        ("we can't rouse him", SymptomCode.CONFUSION),
+        ("mum is away with the fairies today", SymptomCode.CONFUSION),
+        ("she keeled over in the hall", SymptomCode.DIZZINESS),
+        ("her legs gave way and she hit the floor", SymptomCode.DIZZINESS),
+        ("his whole body went stiff and jerked", SymptomCode.SEIZURE),
+        ("he had a fit on the sofa", SymptomCode.SEIZURE),
+        ("fighting for breath", SymptomCode.SHORT_OF_BREATH),
+        ("cant get a full sentence out", SymptomCode.SHORT_OF_BREATH),
+        ("going blue round the mouth", SymptomCode.MOTTLED_SKIN),
+        ("she's a horrible grey colour", SymptomCode.MOTTLED_SKIN),
+        ("hasnt had a wee since yesterday teatime", SymptomCode.NO_URINE),
+        ("teeth won't stop chattering", SymptomCode.RIGORS),
+        ("nosebleed started an hour ago and wont stop", SymptomCode.SEVERE_BLEEDING),
+    ],
+)
+def test_caregiver_words_for_red_flags_are_red_flags(text: str, code: SymptomCode) -> None:
+    mention = next(m for m in parse(text).symptoms if m.code is code)
+    assert mention.red_flag
+
+
+def test_dizziness_alone_is_a_symptom_but_not_a_red_flag() -> None:
+    (mention,) = parse("bit dizzy when I stand up").symptoms
+    assert mention.code is SymptomCode.DIZZINESS and not mention.red_flag
+
+
+def test_a_count_in_the_next_clause_belongs_to_the_diarrhoea() -> None:
+    (mention,) = parse("the runs started sunday and hes still going 5 or 6 times a day").symptoms
+    assert mention.code is SymptomCode.DIARRHOEA and mention.count == 6
