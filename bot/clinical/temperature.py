@@ -6,18 +6,37 @@ other things (counts, blood results, pulse, ages, phone numbers, dates, clock ti
 alone. A plausible-looking number with a problem (out of range, a missing decimal point, a unit
 that contradicts the value) is returned with `problem` set, so the bot asks the person to check
 it instead of acting on it.
+
+Conservative choices:
+- A reading with a duration ("38.1 for over an hour", "101 all night", "38 since 8am") comes
+  back as two readings of the same value, at the start and at the end of the spell, so the
+  sustained-fever rule sees it (clinical-anchors §6). "over/more than an hour" is exactly an hour,
+  which counts; "almost an hour" does not.
+- A range ("101-102", "between 38.5 and 39") is one reading at its highest value, marked
+  `from_range`, so nothing is played down and the reply can say how it was read.
+- A whole number about a person ("she is 39", "dad's 38") is as likely a temperature as an age
+  on a fever line: it comes back with problem AGE_OR_TEMPERATURE so the bot asks. It is left
+  alone only when the message shows it is an age ("39 years old", "we have 2 kids", "I'm 38"
+  with no temperature word anywhere).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 
 from bot.clinical.model import ParsedTemperature, ReadingProblem, Site
 from bot.clinical.numbers import find_spelled_numbers
-from bot.clinical.timewords import ElapsedPhrase, find_elapsed_phrases, find_time_references
+from bot.clinical.timewords import (
+    DurationPhrase,
+    ElapsedPhrase,
+    find_durations,
+    find_elapsed_phrases,
+    find_intervals,
+    find_time_references,
+)
 
 # An SMS is at most 1,600 characters (10 segments); anything longer is cut to bound the work.
 MAX_TEXT_CHARS = 2000
@@ -28,6 +47,10 @@ FAHRENHEIT_RANGE = (89.6, 109.4)
 _CONTEXT_WORDS = 4  # how many words before a number are read for its meaning
 _SITE_REACH = 30  # characters between a reading and the site words that go with it
 _TIME_REACH = 50  # characters between a reading and the time words that go with it
+# characters between a reading and the "for 2 hrs" that goes with it: the same clause
+_DURATION_REACH = 25
+# between a series of readings and the "every half hour" / "since 8" that spaces them
+_SERIES_REACH = 20
 _RAW_MAX_CHARS = 80
 # A message with more numbers than this is not a temperature report; reading the first ones
 # keeps the work small on pasted or malicious text.
@@ -49,6 +72,23 @@ _UNIT_RE = re.compile(
     r"[ \t]*(?P<degrees>(?:°|º|˚)[ \t]*|deg(?:ree)?s?\b\.?[ \t]*)?"
     r"(?P<unit>fa+h?r[ae]?n+h?e?i?e?g?h?t\b|cel[cs][a-z]{1,5}\b|centigrade\b|[cf](?![a-z]))?",
 )
+# "101-102", "101/102", "38.5 - 39", "101 to 102", "between 38.5 and 39"
+_RANGE_RE = re.compile(
+    r"(?<![0-9A-Za-z_$£€#+.,/:-])(?:(?P<between>between)[ \t]+)?"
+    r"(?P<low>[0-9]{2,3}(?:[.,][0-9]{1,2})?)(?:[ \t]*(?:°|º|˚)?[ \t]*[cf](?![a-z]))?"
+    r"(?P<separator>[ \t]*[-–/][ \t]*|[ \t]+(?:to|and)[ \t]+)"
+    r"(?P<high>[0-9]{2,3}(?:[.,][0-9]{1,2})?)(?![0-9]|[.,][0-9])",
+    re.IGNORECASE,
+)
+# between a reading and a duration, words that start another clause or join on another thing
+_JOINED_RE = re.compile(r"[,;:!?()\n]|\.(?![0-9])|&|\b(?:and|but|with|plus|also|had|has)\b", re.I)
+# "ring if 38 for an hour", "call if over 38 for more than an hour": the team's rule quoted, not a
+# spell of fever; it must not become two readings
+_RULE_BEFORE_RE = re.compile(
+    r"\bif[ \t]+(?:(?:over|above|more[ \t]+than|at[ \t]+least|>=?|≥)[ \t]*)?$", re.IGNORECASE
+)
+# the widest spread read as one range: wider, the two numbers are not one reading
+_RANGE_MAX_SPREAD = {"C": 2.0, "F": 4.0}
 _SENTENCE_END_RE = re.compile(r"[!?;\n]|\.(?![0-9])")
 _CLAUSE_END_CHARS = frozenset("!?;\n,()")
 _NEXT_WORD_RE = re.compile(r"[ \t]*(?P<word>[a-z%/]+(?:'[a-z]+)?)")
@@ -196,6 +236,8 @@ _OTHER_MEASURE_WORDS = frozenset(
         "sodium",
         "creatinine",
         "room",
+        "bay",
+        "cubicle",
         "rm",
         "bed",
         "ward",
@@ -352,6 +394,28 @@ _OTHER_UNIT_WORDS = frozenset(
 # "it's 20 degrees outside" is the weather, not the patient
 _WEATHER_WORDS = frozenset({"outside", "outdoors", "inside", "indoors", "out"})
 _COPULAS = frozenset({"is", "am", "was", "turned", "turns", "turning", "i'm", "im", "i’m"})
+_FIRST_PERSON = frozenset({"i'm", "im", "i’m", "am"})
+# Words that show a whole number about a person is their age ("we have 2 kids", "39 years old")
+_AGE_WORDS = frozenset(
+    {
+        "years",
+        "year",
+        "yrs",
+        "yr",
+        "yo",
+        "old",
+        "age",
+        "aged",
+        "birthday",
+        "born",
+        "kids",
+        "kid",
+        "children",
+        "grandchildren",
+        "grandkids",
+        "married",
+    }
+)
 # Subjects of "is/was" whose number is not an age ("it is 38", "temp was 38").
 _NON_PERSON_SUBJECTS = frozenset(
     {"it", "that", "this", "which", "what", "reading", "thermometer", "number", "there"}
@@ -378,6 +442,7 @@ class _Number:
     has_decimal: bool
     digits: str  # the digits as typed, without separators, for the missing-point check
     spaced: bool  # typed with spaces inside ("3 8 . 4")
+    from_range: bool = False  # the top of a range ("101-102"); the span covers the whole range
 
 
 @dataclass(frozen=True)
@@ -403,8 +468,12 @@ def parse_temperatures(text: str, now: datetime, local_tz: tzinfo) -> list[Parse
 
     time_references = find_time_references(text, now, local_tz)
     elapsed_phrases = find_elapsed_phrases(text)
+    durations = find_durations(text, now, local_tz)
+    intervals = find_intervals(text)
+    duration_spans = [_Span(phrase.start, phrase.end) for phrase in durations]
     not_numbers = [_Span(ref.start, ref.end) for ref in time_references]
     not_numbers += [_Span(phrase.start, phrase.end) for phrase in elapsed_phrases]
+    not_numbers += duration_spans + [_Span(phrase.start, phrase.end) for phrase in intervals]
     not_numbers += [_Span(match.start(), match.end()) for match in _PHONE_RE.finditer(text)]
 
     site_spans = [
@@ -428,14 +497,27 @@ def parse_temperatures(text: str, now: datetime, local_tz: tzinfo) -> list[Parse
         return []
 
     sites = _assign_sites(candidates, site_spans, text)
-    time_spans = [_Span(ref.start, ref.end) for ref in time_references]
-    time_owner = _assign_times(candidates, time_spans, text)
+    # "since this morning" says when a spell began, not when a reading was taken
+    reading_times = [
+        ref
+        for ref in time_references
+        if not any(_overlaps(ref.start, ref.end, span) for span in duration_spans)
+    ]
+    time_spans = [_Span(ref.start, ref.end) for ref in reading_times]
+    time_owner = _assign_times(candidates, time_spans, text, _TIME_REACH)
     explicit_times = [
-        time_references[time_owner[index]].when if index in time_owner else None
+        reading_times[time_owner[index]].when if index in time_owner else None
         for index in range(len(candidates))
     ]
     gaps = _gaps_between_readings(candidates, elapsed_phrases, text)
     measured_at = _chain_times(explicit_times, gaps, now)
+    series_times, spacing_phrases = _space_series(
+        candidates, explicit_times, intervals, durations, text, now
+    )
+    measured_at = [series_times.get(index, when) for index, when in enumerate(measured_at)]
+    lasting = _assign_durations(
+        candidates, [phrase for phrase in durations if phrase not in spacing_phrases], text
+    )
 
     readings = []
     for index, candidate in enumerate(candidates):
@@ -446,17 +528,24 @@ def parse_temperatures(text: str, now: datetime, local_tz: tzinfo) -> list[Parse
             raw_spans.append(sites[index][1])
         if index in time_owner:
             raw_spans.append(time_spans[time_owner[index]])
-        readings.append(
-            ParsedTemperature(
-                raw=_raw_fragment(text, raw_spans),
-                value=candidate.number.value,
-                unit_given=candidate.number.unit,
-                celsius=candidate.celsius,
-                site=sites[index][0] if index in sites else None,
-                measured_at=measured_at[index],
-                problem=candidate.problem,
-            )
+        if index in lasting:
+            raw_spans.append(_Span(lasting[index].start, lasting[index].end))
+        reading = ParsedTemperature(
+            raw=_raw_fragment(text, raw_spans),
+            value=candidate.number.value,
+            unit_given=candidate.number.unit,
+            celsius=candidate.celsius,
+            site=sites[index][0] if index in sites else None,
+            measured_at=measured_at[index],
+            problem=candidate.problem,
+            from_range=candidate.number.from_range,
         )
+        if index in lasting:
+            # "38.1 for over an hour": the same value at the start of the spell and at its end
+            began = _spell_start(lasting[index], reading.measured_at)
+            if began < reading.measured_at:
+                readings.append(replace(reading, measured_at=began))
+        readings.append(reading)
     return readings
 
 
@@ -500,9 +589,13 @@ def _find_numbers(text: str, lower: str) -> list[_Number]:
         numbers.append(number)
         taken[number.start : number.end] = [True] * (number.end - number.start)
 
+    for match in _RANGE_RE.finditer(text):
+        top = _range_top(text, lower, match)
+        if top is not None:
+            claim(top)
     for match in _SPACED_RE.finditer(text):
         spaced = _spaced_number(lower, match)
-        if spaced is not None:
+        if spaced is not None and not any(taken[spaced.start : spaced.end]):
             claim(spaced)
     # words before digits: "38 point 5" is one number, not 38 followed by words
     for spelled in find_spelled_numbers(text):
@@ -533,6 +626,32 @@ def _find_numbers(text: str, lower: str) -> list[_Number]:
             continue  # "12th", "5x", "3pm": glued to a word that is not a unit
         claim(number)
     return sorted(numbers, key=lambda number: number.start)
+
+
+def _range_top(text: str, lower: str, match: re.Match[str]) -> _Number | None:
+    """The top of "101-102" or "between 38.5 and 39", spanning the whole range; None if the
+    two numbers are not one temperature range ("120/80", "12/11", "from 38.1 to 38.9")."""
+    separator = match.group("separator").strip().lower()
+    if separator == "and" and not match.group("between"):
+        return None  # "38.1 and 38.6": two readings
+    if separator == "to" and lower[: match.start()].rstrip().endswith("from"):
+        return None  # "went from 38.1 to 38.9": a change, two readings
+    low, _ = _number_value(match.group("low"))
+    high, has_decimal = _number_value(match.group("high"))
+    unit = plausible_unit(high)
+    if (
+        unit is None
+        or plausible_unit(low) != unit
+        or not 0 <= high - low <= _RANGE_MAX_SPREAD[unit]
+    ):
+        return None
+    if not _stands_alone(text, match.start(), match.end()):
+        return None  # "101/102/103", "38-39%"
+    digits = match.group("high").replace(".", "").replace(",", "")
+    number = _with_unit(lower, high, match.start(), match.end(), has_decimal, digits, False)
+    if number.unit_end < len(lower) and lower[number.unit_end].isalpha():
+        return None
+    return replace(number, from_range=True)
 
 
 def _spaced_number(lower: str, match: re.Match[str]) -> _Number | None:
@@ -650,7 +769,10 @@ def _classify(
     if in_range and unit is not None:
         cued = about_temperature or cue_start is not None
         if not cued and _reads_as_age(number, words_before, not_numbers):
-            return None
+            if _clearly_an_age(words_before, word_text):
+                return None
+            # "she is 39" sent to a fever line: her temperature as likely as her age, so ask
+            return _Candidate(number, cue_start, None, ReadingProblem.AGE_OR_TEMPERATURE)
         return _Candidate(number, cue_start, to_celsius(number.value, unit), None)
     if not (about_temperature or _is_whole_message(text, number, not_numbers, site_spans)):
         return None
@@ -702,12 +824,19 @@ def _read_words_before(words_before: list[_Word]) -> _WordsBefore:
             return _WordsBefore(cue_start, temperature_word=False, other_measure=True)
         if _is_temperature_word(word.text):
             return _WordsBefore(word.start, temperature_word=True, other_measure=False)
-        if word.text in _OTHER_MEASURE_WORDS:
+        if word.text in _OTHER_MEASURE_WORDS and not _sat_on(words_before, index):
             # "heart rate is at 98": only a temperature word nearer than the measure wins
             return _WordsBefore(cue_start, temperature_word=False, other_measure=True)
         if word.text in _LINKING_CUES and cue_start is None:
             cue_start = word.start
+        if word.text in ("and", "but"):
+            break  # "neulasta pain and its 100.9": the words before "and" are another item
     return _WordsBefore(cue_start, temperature_word=False, other_measure=False)
+
+
+def _sat_on(words_before: list[_Word], index: int) -> bool:
+    """ "she's been sat on 38": sitting on a number, not an oxygen saturation ("sats 97")."""
+    return words_before[index].text == "sat" and index > 0 and words_before[index - 1].text == "on"
 
 
 def _is_temperature_word(word: str) -> bool:
@@ -729,19 +858,29 @@ def _reads_as_age(number: _Number, words_before: list[_Word], not_numbers: list[
         return False
     if any(0 <= span.start - number.unit_end <= 3 for span in not_numbers):
         return False  # "she was 38 this morning": ages do not change by the hour
+    if number.value >= 99:
+        return False  # "my dad is 101", "he's 101": a reading in F far more often than an age
     nearest = words_before[0].text.replace("’", "'")
-    if nearest.endswith("'s"):
-        return nearest[:-2] not in _NON_PERSON_SUBJECTS
+    if nearest.endswith("'s") or nearest in ("hes", "shes"):
+        return nearest.removesuffix("s").removesuffix("'") not in _NON_PERSON_SUBJECTS
     if nearest not in _COPULAS:
         return False
-    if number.value >= 99:
-        return False  # "my dad is 101": a reading in F far more often than an age
     if nearest in ("i'm", "im", "am"):
         return True
     subject = words_before[1].text if len(words_before) > 1 else ""
     if not subject:
         return False  # "is 38 too high?": no person named, so no age
     return subject not in _NON_PERSON_SUBJECTS and not _is_temperature_word(subject)
+
+
+def _clearly_an_age(words_before: list[_Word], word_text: str) -> bool:
+    """True when the message shows an age: "I'm 38" with no temperature word anywhere, or a
+    word about years or family ("she is 39 years old", "my husband is 38, we have 2 kids")."""
+    words = [match.group(0) for match in _WORD_RE.finditer(word_text)]
+    if any(word in _AGE_WORDS for word in words):
+        return True
+    first_person = words_before[0].text.replace("’", "'") in _FIRST_PERSON
+    return first_person and not any(_is_temperature_word(word) for word in words)
 
 
 def _is_whole_message(
@@ -781,11 +920,74 @@ def _assign_sites(
 
 
 def _assign_times(
-    candidates: list[_Candidate], time_spans: list[_Span], text: str
+    candidates: list[_Candidate], time_spans: list[_Span], text: str, reach: int
 ) -> dict[int, int]:
     eligible = [span for span in time_spans if not _belongs_to_other_event(text, span)]
-    owner = _nearest_pairs(candidates, eligible, text, _TIME_REACH)
+    owner = _nearest_pairs(candidates, eligible, text, reach)
     return {index: time_spans.index(eligible[span_index]) for index, span_index in owner.items()}
+
+
+def _assign_durations(
+    candidates: list[_Candidate], durations: list[DurationPhrase], text: str
+) -> dict[int, DurationPhrase]:
+    """ "38.1 for over an hour": a duration in the reading's clause says how long it lasted.
+    Only valid readings get one: a number to check is asked about once."""
+    spans = [_Span(phrase.start, phrase.end) for phrase in durations]
+    owner = _assign_times(candidates, spans, text, _DURATION_REACH)
+    lasting = {}
+    for index, span_index in owner.items():
+        number = candidates[index].number
+        between = _between(text, number.start, number.unit_end, spans[span_index])
+        # "38.1, had diarrhoea for 2 days", "38.1 and coughing for 2 days": the duration is
+        # about something else in another clause or joined on, not about the reading
+        rule = _RULE_BEFORE_RE.search(text, max(0, number.start - 30), number.start)
+        if candidates[index].problem is None and not _JOINED_RE.search(between) and not rule:
+            lasting[index] = durations[span_index]
+    return lasting
+
+
+def _spell_start(phrase: DurationPhrase, end: datetime) -> datetime:
+    if phrase.began is not None:
+        return phrase.began
+    return end - (phrase.lasted or timedelta(0))
+
+
+def _space_series(
+    candidates: list[_Candidate],
+    explicit: list[datetime | None],
+    intervals: list[ElapsedPhrase],
+    durations: list[DurationPhrase],
+    text: str,
+    now: datetime,
+) -> tuple[dict[int, datetime], list[DurationPhrase]]:
+    """ "38.0 38.1 38.2 checking every half hour since 8": readings spaced by the interval, the
+    first at the stated start, else the last one now. Also the "since 8" used for the start."""
+    times: dict[int, datetime] = {}
+    used: list[DurationPhrase] = []
+    for interval in intervals:
+        span = _Span(interval.start, interval.end)
+        series = [
+            index
+            for index, candidate in enumerate(candidates)
+            if explicit[index] is None
+            and index not in times
+            and _same_sentence(text, candidate.number.start, span)
+        ]
+        if len(series) < 2:
+            continue
+        first = now - interval.elapsed * (len(series) - 1)
+        for phrase in durations:
+            if (
+                phrase not in used
+                and _distance(interval.start, interval.end, _Span(phrase.start, phrase.end))
+                <= _SERIES_REACH
+            ):
+                first = _spell_start(phrase, now)
+                used.append(phrase)
+                break
+        for position, index in enumerate(series):
+            times[index] = min(first + interval.elapsed * position, now)
+    return times, used
 
 
 def _belongs_to_other_event(text: str, span: _Span) -> bool:

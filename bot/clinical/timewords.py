@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.clinical.numbers import SMALL_NUMBER_WORDS
@@ -39,7 +39,7 @@ _WORD_NUMBERS = {
 
 _AMOUNT = (
     r"(?P<amount>(?<![0-9][.,])\d{1,3}(?:[.,]\d{1,2})?"
-    r"|half\s+an|half\s+a|a\s+couple(?:\s+of)?|couple(?:\s+of)?|a\s+few|few"
+    r"|half\s+an|half\s+a|half|a\s+couple(?:\s+of)?|couple(?:\s+of)?|a\s+few|few"
     r"|forty[\s-]?five|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
     r"|fifteen|twenty|thirty|forty|fifty|sixty|ninety)"
 )
@@ -58,6 +58,27 @@ _LATER_RE = re.compile(
     r"\b" + _AMOUNT + r"\s*" + _UNIT + r"\s*(?:later|after(?:wards)?|apart)\b",
     re.IGNORECASE,
 )
+
+# "for 2 hrs", "for over an hour", "x3hrs", "for the last hour and a half", "over the past 90
+# mins": how long a state has lasted, up to now. The amount may be left out ("for the past
+# hour", "for hours").
+_LASTED_RE = re.compile(
+    r"(?:\b(?:for|over)|(?<![a-z])x)\s*"
+    r"(?:(?P<qualifier>over|more\s+than|at\s+least|about|around|roughly|a\s+good|almost|nearly)\s+)?"
+    r"(?:(?:the\s+)?(?:last|past)\s+)?"
+    r"(?:" + _AMOUNT + r"\s*)?" + _UNIT,
+    re.IGNORECASE,
+)
+# "every half hour", "every 30 mins", "every hour": the time between checks in a series
+_EVERY_RE = re.compile(r"\bevery\s+(?:" + _AMOUNT + r"\s*)?" + _UNIT, re.IGNORECASE)
+# "all night", "all evening long", "all day"
+_ALL_PART_RE = re.compile(
+    r"\ball\s+(?P<part>night|evening|afternoon|morning|day)(?:\s+long)?\b", re.IGNORECASE
+)
+# an "all <part of the day>" that cannot be placed today (e.g. "all evening" said in the
+# morning) is taken as lasting this long: more than the hour that makes a fever sustained, so
+# the report is not played down, without inventing a day-long fever
+_ALL_PART_FALLBACK = timedelta(hours=2)
 
 _MERIDIEM = r"(?P<meridiem>a\.?\s?m\b\.?|p\.?\s?m\b\.?)"
 _PERIOD = (
@@ -87,6 +108,16 @@ _CLOCK_RE = re.compile(
     + r"))?",
     re.IGNORECASE,
 )
+# "since 8", "since 3pm", "since this morning", "since yesterday"
+# ("since 8 weeks", "since 2 days": a count of something else, not a clock time)
+_SINCE_CLOCK_RE = re.compile(
+    r"\bsince\s+"
+    + _CLOCK_RE.pattern
+    + r"(?!\s*(?:weeks?|wks?|days?|months?|years?|yrs?|hours?|hrs?|min|mins|minutes?|cycles?"
+    r"|rounds?)\b)",
+    re.IGNORECASE,
+)
+_SINCE_PERIOD_RE = re.compile(r"\bsince\s+" + _PERIOD + r"\b", re.IGNORECASE)
 _PERIOD_RE = re.compile(r"\b" + _PERIOD + r"\b", re.IGNORECASE)
 _NOW_RE = re.compile(
     r"\b(?:just\s+now|right\s+now|now|currently|at\s+the\s+moment)\b", re.IGNORECASE
@@ -181,6 +212,104 @@ def find_elapsed_phrases(text: str) -> list[ElapsedPhrase]:
     return phrases
 
 
+@dataclass(frozen=True)
+class DurationPhrase:
+    """ "for 2 hrs", "x3hrs", "all night", "since 8am": how long something has lasted up to now."""
+
+    began: datetime | None  # when it started ("since 8am", "all night"), in the timezone of `now`
+    lasted: timedelta | None  # how long, for "for 2 hrs": counted back from the reading's time
+    start: int
+    end: int
+    phrase: str
+
+
+def find_durations(text: str, now: datetime, local_tz: tzinfo) -> list[DurationPhrase]:
+    """Every "for <amount>" / "since <time>" / "all <part of day>" phrase in `text`, in order.
+
+    "over an hour" and "more than an hour" last exactly an hour: the sustained-fever rule counts
+    60 minutes (clinical-anchors §6). "almost an hour" is read as 50 minutes, so it is not taken
+    for a full hour.
+    """
+    if not text:
+        return []
+    text = text[:MAX_TEXT_CHARS]
+    found: list[DurationPhrase] = []
+    for match in _LASTED_RE.finditer(text):
+        lasted = _lasted(match)
+        if lasted is not None:
+            found.append(_duration_phrase(text, match, None, lasted))
+    for match in _SINCE_CLOCK_RE.finditer(text):
+        began = _resolve_clock(match, now, local_tz, anchored=True)
+        if began is not None:
+            found.append(_duration_phrase(text, match, began, None))
+    for match in _SINCE_PERIOD_RE.finditer(text):
+        began = _resolve_period(match.group("period"), now, local_tz)
+        found.append(_duration_phrase(text, match, began, None))
+    for match in _ALL_PART_RE.finditer(text):
+        began = _start_of_part(match.group("part").lower(), now, local_tz)
+        lasted = _ALL_PART_FALLBACK if began is None else None
+        found.append(_duration_phrase(text, match, began, lasted))
+    found = [
+        replace(phrase, began=min(phrase.began, now).astimezone(now.tzinfo))
+        if phrase.began is not None
+        else phrase
+        for phrase in found
+    ]
+    kept: list[DurationPhrase] = []
+    for phrase in sorted(found, key=lambda found: (found.start, -(found.end - found.start))):
+        if not kept or phrase.start >= kept[-1].end:
+            kept.append(phrase)
+    return kept
+
+
+def find_intervals(text: str) -> list[ElapsedPhrase]:
+    """Every "every <amount>" phrase ("checking every half hour"), with the time between checks."""
+    if not text:
+        return []
+    text = text[:MAX_TEXT_CHARS]
+    intervals = []
+    for match in _EVERY_RE.finditer(text):
+        every = _lasted(match)
+        if every is not None and every > timedelta(0):
+            intervals.append(ElapsedPhrase(every, match.start(), match.end(), match.group(0)))
+    return intervals
+
+
+def _lasted(match: re.Match[str]) -> timedelta | None:
+    unit = match.group("unit").lower()
+    if match.group("amount") is None:
+        # "for the past hour", "every hour"; a bare "for h" or "x m" is not a duration
+        if len(unit) == 1:
+            return None
+        amount = 2.0 if unit.endswith("s") else 1.0  # "for hours": at least two
+        duration = _scaled(amount + (0.5 if match.group("and_half") else 0.0), unit)
+    else:
+        duration = _duration(match)
+    if duration is None:
+        return None
+    qualifier = " ".join((match.groupdict().get("qualifier") or "").lower().split())
+    if qualifier in ("almost", "nearly"):
+        duration -= duration / 6  # "almost an hour": 50 minutes, short of the full hour
+    return duration
+
+
+def _duration_phrase(
+    text: str, match: re.Match[str], began: datetime | None, lasted: timedelta | None
+) -> DurationPhrase:
+    start, end = _trimmed_span(text, match.start(), match.end())
+    return DurationPhrase(began, lasted, start, end, text[start:end])
+
+
+def _start_of_part(part: str, now: datetime, local_tz: tzinfo) -> datetime | None:
+    """When "all <part>" began: the latest start of that part of the day before now."""
+    today = now.astimezone(local_tz).date()
+    clock = _PERIOD_CLOCK["morning" if part == "day" else part]
+    began = _local(today, clock, local_tz)
+    if part == "night" and began >= now:
+        return _local(today - timedelta(days=1), clock, local_tz)  # the night just gone
+    return began if began < now else None
+
+
 def _without_overlaps(candidates: list[TimeReference]) -> list[TimeReference]:
     # the earliest phrase wins; at the same start, the longest (most specific) one
     ordered = sorted(candidates, key=lambda ref: (ref.start, -(ref.end - ref.start)))
@@ -210,13 +339,7 @@ def _duration(match: re.Match[str]) -> timedelta | None:
         amount = float(amount_text.replace(",", "."))
     if match.group("and_half"):
         amount += 0.5
-    unit = match.group("unit").lower()
-    if unit.startswith("d"):
-        duration = timedelta(days=amount)
-    elif unit.startswith("h"):
-        duration = timedelta(hours=amount)
-    else:
-        duration = timedelta(minutes=amount)
+    duration = _scaled(amount, match.group("unit").lower())
     if match.group("extra_minutes"):
         duration += timedelta(minutes=int(match.group("extra_minutes")))
     # beyond a month the phrase is not about a reading this conversation cares about
@@ -225,16 +348,27 @@ def _duration(match: re.Match[str]) -> timedelta | None:
     return duration
 
 
+def _scaled(amount: float, unit: str) -> timedelta:
+    if unit.startswith("d"):
+        return timedelta(days=amount)
+    if unit.startswith("h"):
+        return timedelta(hours=amount)
+    return timedelta(minutes=amount)
+
+
 def _resolve_ago(match: re.Match[str], now: datetime) -> datetime | None:
     duration = _duration(match)
     return now - duration if duration is not None else None
 
 
-def _resolve_clock(match: re.Match[str], now: datetime, local_tz: tzinfo) -> datetime | None:
+def _resolve_clock(
+    match: re.Match[str], now: datetime, local_tz: tzinfo, anchored: bool = False
+) -> datetime | None:
+    """`anchored`: a word such as "since" before the number already makes it a clock time."""
     named = (match.group("named") or "").lower()
     meridiem = (match.group("meridiem") or "").lower().replace(".", "").replace(" ", "")
     # "at 3" is a clock time; "about 3" is as likely to be a count ("about 3 times")
-    said_at = match.group("at").strip().lower().startswith(("at", "@"))
+    said_at = anchored or match.group("at").strip().lower().startswith(("at", "@"))
     period = " ".join((match.group("period") or "").lower().split())
     day_word = (match.group("day_word") or match.group("day_word_after") or "").lower()
     if named:

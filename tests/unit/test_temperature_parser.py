@@ -25,6 +25,7 @@ LAST_NIGHT_10PM = 15 * 60
 
 IMPLAUSIBLE = ReadingProblem.IMPLAUSIBLE
 AMBIGUOUS = ReadingProblem.AMBIGUOUS
+AGE_OR_TEMPERATURE = ReadingProblem.AGE_OR_TEMPERATURE
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,17 @@ READINGS: list[tuple[str, tuple[Want, ...]]] = [
     ("38.5 ºC", (Want(38.5, "C"),)),
     ("38.6 degrees celsius", (Want(38.6, "C"),)),
     ("Temperature 38.5 C", (Want(38.5, "C"),)),
+    # degree signs people's phones put in: º (ordinal), ˚ (ring above), or a space before C
+    ("38.6ºC", (Want(38.6, "C"),)),
+    ("38.6˚C", (Want(38.6, "C"),)),
+    ("39.1 C", (Want(39.1, "C"),)),
+    ("39°", (Want(39.0),)),
+    ("39 °C", (Want(39.0, "C"),)),
+    ("38.6 deg", (Want(38.6),)),
+    ("T=38.9", (Want(38.9),)),
+    ("T 38.9", (Want(38.9),)),
+    ("temp:38.4", (Want(38.4),)),
+    ("temp=38.4", (Want(38.4),)),
     # "degrees" alone is not a unit: the range decides
     ("101 degrees", (Want(38.33),)),
     ("38 degrees", (Want(38.0),)),
@@ -191,6 +203,56 @@ READINGS: list[tuple[str, tuple[Want, ...]]] = [
     ("38.4 and 5 times diarrhea", (Want(38.4),)),
     ("Temp 38.5. Had chemo on the 12th, cycle 3 day 10", (Want(38.5),)),
     ("39.1 then 38.2", (Want(39.1), Want(38.2))),
+    ("still 38.1", (Want(38.1),)),
+    # a measure named before "and" is another item, not this number
+    (
+        "on the scheduled ibuprofen for neulasta pain and its 100.9 this morning",
+        (Want(38.28, minutes_ago=THIS_MORNING_8AM),),
+    ),
+    ("101.5 at 3am now 99", (Want(38.61, minutes_ago=10 * 60), Want(37.22))),
+    # a duration is a sustained reading: the same value at the start and at the end of the spell
+    ("100.5 for 2 hrs", (Want(38.06, minutes_ago=120), Want(38.06))),
+    ("its been 38.1 for over an hour now", (Want(38.1, minutes_ago=60), Want(38.1))),
+    ("temp 100.5 x3hrs", (Want(38.06, minutes_ago=180), Want(38.06))),
+    (
+        "shes been sat on 38 dead for the last hour and a half",
+        (Want(38.0, minutes_ago=90), Want(38.0)),
+    ),
+    ("38.1 for the past 90 mins", (Want(38.1, minutes_ago=90), Want(38.1))),
+    ("38.1 for 15 mins", (Want(38.1, minutes_ago=15), Want(38.1))),
+    ("for the last hour she's been 38.1", (Want(38.1, minutes_ago=60), Want(38.1))),
+    ("38.2 all night", (Want(38.2, minutes_ago=LAST_NIGHT_10PM), Want(38.2))),
+    ("38.4 since this morning", (Want(38.4, minutes_ago=THIS_MORNING_8AM), Want(38.4))),
+    ("38.4 since 8", (Want(38.4, minutes_ago=THIS_MORNING_8AM), Want(38.4))),
+    (
+        "38.0 38.1 38.1 38.2 checking every half hour since 8",
+        (
+            Want(38.0, minutes_ago=THIS_MORNING_8AM),
+            Want(38.1, minutes_ago=THIS_MORNING_8AM - 30),
+            Want(38.1, minutes_ago=THIS_MORNING_8AM - 60),
+            Want(38.2, minutes_ago=THIS_MORNING_8AM - 90),
+        ),
+    ),
+    (
+        "38.0 38.1 38.2 every 30 mins",
+        (Want(38.0, minutes_ago=60), Want(38.1, minutes_ago=30), Want(38.2)),
+    ),
+    # a duration about something else is not the reading's
+    ("took tylenol 2 hrs ago, 38.1", (Want(38.1),)),
+    ("fever for 2 days, now 38.1", (Want(38.1),)),
+    ("38.1 and diarrhea for 2 days", (Want(38.1),)),
+    ("chemo for 3 days, 38.4", (Want(38.4),)),
+    ("leaflet says ring if 38 for an hour", (Want(38.0),)),  # a quoted rule, not a spell
+    # a range is one reading at its highest value
+    ("101-102", (Want(38.89),)),
+    ("101/102", (Want(38.89),)),
+    ("38.5-38.7", (Want(38.7),)),
+    ("between 38.5 and 39", (Want(39.0),)),
+    ("101 to 102", (Want(38.89),)),
+    ("38.5 - 39", (Want(39.0),)),
+    ("temp 101-102F", (Want(38.89, "F"),)),
+    # a change is two readings, not a range
+    ("went from 38.1 to 38.9", (Want(38.1), Want(38.9))),
     # not usable as a reading: ask the person to check (clinical-anchors §7 R0)
     ("38F", (flagged(IMPLAUSIBLE, "F"),)),
     ("101C", (flagged(IMPLAUSIBLE, "C"),)),
@@ -211,6 +273,19 @@ READINGS: list[tuple[str, tuple[Want, ...]]] = [
     ("986F", (flagged(AMBIGUOUS, "F"),)),
     ("3 8 . 4", (flagged(AMBIGUOUS),)),
     ("38 . 4", (flagged(AMBIGUOUS),)),
+    # a whole number about a person: an age or a temperature? ask
+    ("she is 39", (flagged(AGE_OR_TEMPERATURE),)),
+    ("my husband is 38", (flagged(AGE_OR_TEMPERATURE),)),
+    ("mum is 38 today", (flagged(AGE_OR_TEMPERATURE),)),
+    ("my wife is 38", (flagged(AGE_OR_TEMPERATURE),)),
+    ("dad's 38", (flagged(AGE_OR_TEMPERATURE),)),
+    ("shes 38", (flagged(AGE_OR_TEMPERATURE),)),
+    ("I'm 38 and feel feverish", (flagged(AGE_OR_TEMPERATURE),)),
+    # ... but not when it cannot be an age, or is said with a time
+    ("hes 101", (Want(38.33),)),
+    ("she's 101", (Want(38.33),)),
+    ("mums 39 now", (Want(39.0),)),
+    ("dad's 38.5", (Want(38.5),)),
     # numbers that are not temperatures
     ("I have 2 kids", ()),
     ("day 10 of cycle 3", ()),
@@ -234,6 +309,8 @@ READINGS: list[tuple[str, tuple[Want, ...]]] = [
     ("at 3pm", ()),
     ("at 15:30", ()),
     ("room 101", ()),
+    ("I'm in bay 39 waiting, nobody's come yet", ()),
+    ("platelets 95 and pulse 98", ()),
     ("call me at 555 0100", ()),
     ("+1 617 555 0100", ()),
     ("(617) 555-0100", ()),
@@ -241,13 +318,18 @@ READINGS: list[tuple[str, tuple[Want, ...]]] = [
     ("2 days ago", ()),
     ("I'm 38 years old", ()),
     ("I'm 38", ()),
-    ("she is 39", ()),
-    ("my husband is 38", ()),
+    ("she is 39 years old", ()),
+    ("my husband is 38, we have 2 kids", ()),
+    ("I'm 38 and this is my 3rd cycle", ()),
     ("take 500", ()),
     ("platelets 95", ()),
     ("platelets are 95", ()),
     ("wbc 2.1", ()),
     ("12/11", ()),
+    ("120/80", ()),
+    ("1-2 times", ()),
+    ("37/38 weeks", ()),
+    ("bp 98/100", ()),
     ("2026-11-20", ()),
     ("it's 20 degrees outside", ()),
     ("took 40 mg", ()),
@@ -306,6 +388,66 @@ def test_raw_is_the_part_of_the_message_the_reading_came_from() -> None:
     assert "under his arm" in reading.raw
     assert "Slept" not in reading.raw
     assert reading.site is Site.ARMPIT
+
+
+def test_a_duration_gives_two_readings_with_the_same_value_and_words() -> None:
+    first, last = parse_temperatures("its been 38.1 for over an hour now", NOW, CLINIC_TZ)
+
+    assert first.raw == last.raw == "its been 38.1 for over an hour now"
+    assert first.value == last.value == 38.1
+    # "over an hour" is exactly the hour that makes a fever sustained (clinical-anchors §6)
+    assert last.measured_at - first.measured_at == timedelta(hours=1)
+    assert last.measured_at == NOW
+
+
+def test_almost_an_hour_is_not_a_full_hour() -> None:
+    first, last = parse_temperatures("38.2 for almost an hour", NOW, CLINIC_TZ)
+
+    assert timedelta(0) < last.measured_at - first.measured_at < timedelta(hours=1)
+
+
+def test_clock_times_later_than_now_are_yesterday() -> None:
+    ten_am = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
+
+    readings = parse_temperatures("38.0 at 14:10 and 38.1 at 15:20", ten_am, CLINIC_TZ)
+
+    assert [(reading.celsius, ten_am - reading.measured_at) for reading in readings] == [
+        (38.0, timedelta(hours=19, minutes=50)),
+        (38.1, timedelta(hours=18, minutes=40)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "value"),
+    [
+        ("101-102", "101-102", 102.0),
+        ("its 101/102", "101/102", 102.0),
+        ("38.5-38.7", "38.5-38.7", 38.7),
+        ("temp between 38.5 and 39", "temp between 38.5 and 39", 39.0),
+        ("101 to 102", "101 to 102", 102.0),
+        ("38.5 - 39 all morning", "38.5 - 39", 39.0),
+    ],
+)
+def test_a_range_is_read_as_its_highest_value(text: str, raw: str, value: float) -> None:
+    reading = parse_temperatures(text, NOW, CLINIC_TZ)[-1]
+
+    assert reading.from_range
+    assert reading.value == value
+    assert raw in reading.raw
+
+
+def test_a_single_reading_is_not_a_range() -> None:
+    (reading,) = parse_temperatures("38.5", NOW, CLINIC_TZ)
+
+    assert not reading.from_range
+
+
+def test_an_age_or_a_temperature_is_asked_about_and_never_valid() -> None:
+    (reading,) = parse_temperatures("she is 39", NOW, CLINIC_TZ)
+
+    assert reading.problem is ReadingProblem.AGE_OR_TEMPERATURE
+    assert reading.value == 39.0
+    assert not reading.is_valid
 
 
 def test_readings_come_back_in_the_order_written() -> None:

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clinical.timewords import (
+    find_durations,
     find_elapsed_phrases,
+    find_intervals,
     find_time_reference,
     find_time_references,
     resolve_time,
@@ -43,6 +45,7 @@ def at_local(hour: int, minute: int = 0, day: int = 20) -> datetime:
         ("30 mins ago", NOW - timedelta(minutes=30)),
         ("45 minutes ago", NOW - timedelta(minutes=45)),
         ("half an hour ago", NOW - timedelta(minutes=30)),
+        ("half hour ago", NOW - timedelta(minutes=30)),
         ("2 hours ago", NOW - timedelta(hours=2)),
         ("two hours ago", NOW - timedelta(hours=2)),
         ("a couple of hours ago", NOW - timedelta(hours=2)),
@@ -224,3 +227,68 @@ def test_long_repetitive_input_still_resolves_every_phrase_to_the_past() -> None
 
     assert references
     assert all(reference.when <= NOW for reference in references)
+
+
+@pytest.mark.parametrize(
+    ("text", "lasted"),
+    [
+        ("100.5 for 2 hrs", timedelta(hours=2)),
+        ("for over an hour now", timedelta(hours=1)),  # exactly the hour that counts
+        ("for more than an hour", timedelta(hours=1)),
+        ("temp 100.5 x3hrs", timedelta(hours=3)),
+        ("for the last hour and a half", timedelta(minutes=90)),
+        ("for the past 90 mins", timedelta(minutes=90)),
+        ("for the last half hour", timedelta(minutes=30)),
+        ("for 15 mins", timedelta(minutes=15)),
+        ("over the past hour", timedelta(hours=1)),
+        ("for hours", timedelta(hours=2)),
+        ("for almost an hour", timedelta(minutes=50)),
+    ],
+)
+def test_durations_say_how_long_a_state_lasted(text: str, lasted: timedelta) -> None:
+    (phrase,) = find_durations(text, NOW, CLINIC_TZ)
+
+    assert phrase.lasted == lasted
+    assert phrase.began is None
+
+
+@pytest.mark.parametrize(
+    ("text", "began"),
+    [
+        ("since 8", local(20, 8)),
+        ("since 8am", local(20, 8)),
+        ("since this morning", local(20, 8)),
+        ("since last night", local(19, 22)),
+        ("all night", local(19, 22)),
+        ("all day", local(20, 8)),
+    ],
+)
+def test_durations_with_a_start_say_when_it_began(text: str, began: datetime) -> None:
+    (phrase,) = find_durations(text, NOW, CLINIC_TZ)
+
+    assert phrase.began == began
+    assert phrase.began.utcoffset() == timedelta(0)
+
+
+def test_a_part_of_the_day_still_to_come_lasts_a_conservative_two_hours() -> None:
+    (phrase,) = find_durations("all evening", NOW, CLINIC_TZ)
+
+    assert phrase.began is None
+    assert phrase.lasted == timedelta(hours=2)
+
+
+@pytest.mark.parametrize(
+    "text", ["2 hours ago", "x3", "120 over 80", "since 8 weeks", "for 2", "an hour later"]
+)
+def test_other_phrases_are_not_durations(text: str) -> None:
+    assert find_durations(text, NOW, CLINIC_TZ) == []
+
+
+def test_intervals_give_the_time_between_checks() -> None:
+    phrases = find_intervals("checking every half hour, then every hour, every 15 min")
+
+    assert [phrase.elapsed for phrase in phrases] == [
+        timedelta(minutes=30),
+        timedelta(hours=1),
+        timedelta(minutes=15),
+    ]
