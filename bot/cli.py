@@ -308,7 +308,9 @@ def _readings(session: Any, patient: Any, as_json: bool, rt: Runtime) -> None:
         elif item["kind"] == "symptom":
             count = f" x{item['count']}" if item["count"] else ""
             flag = " RED FLAG" if item["red_flag"] else ""
-            what = f"symptom {item['code']}{count}{flag}"
+            onset = item["onset_at"]
+            since = f" since {onset.astimezone(tz):%a %H:%M}" if onset else ""
+            what = f"symptom {item['code']}{count}{since}{flag}"
         else:
             what = f"fever reducer {item['medicine']}"
         print(f'  {when}  {what}  {by}  "{item["raw_text"][:60]}"')

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
@@ -22,9 +23,11 @@ from bot.clinical.model import (
     Clinic,
     Disposition,
     ParsedTemperature,
+    ReadingProblem,
     Reporter,
     SymptomCode,
     SymptomMention,
+    TeamThresholds,
 )
 from bot.clinical.numbers import SMALL_NUMBER_WORDS
 from bot.clinical.page import clock_time
@@ -65,14 +68,43 @@ def _step(value: str | None) -> Step | None:
         return None
 
 
-def describe_reading(reading: ParsedTemperature, tz: tzinfo, now: datetime) -> str:
+def describe_reading(
+    reading: ParsedTemperature, tz: tzinfo, now: datetime, since: datetime | None = None
+) -> str:
+    """ "38.5C (101.3F) armpit at 2:05pm"; with `since`, a reading held from then on."""
     celsius = reading.celsius or 0.0
     text = f"{celsius:.1f}C ({celsius_to_fahrenheit(celsius):.1f}F)"
+    if reading.from_range:
+        text += f' (the highest of "{reading.raw.strip()[:20]}")'
     if reading.site is not None:
         text += f" {reading.site.value}"
-    if (now - reading.measured_at).total_seconds() > 300:
+    if since is not None:
+        text += " from " + _clock(since, tz, now)
+    elif (now - reading.measured_at).total_seconds() > 300:
         text += " at " + _clock(reading.measured_at, tz, now)
     return text
+
+
+def _describe_readings(
+    readings: tuple[ParsedTemperature, ...], tz: tzinfo, now: datetime
+) -> list[str]:
+    """One line per reading; a reading held for a while ("38.1 for 2 hrs", two readings with
+    the same words) is one line: "38.1C (100.6F) from 8:10am"."""
+    lines: list[str] = []
+    index = 0
+    while index < len(readings):
+        reading = readings[index]
+        following = readings[index + 1] if index + 1 < len(readings) else None
+        if following is not None and (following.raw, following.value) == (
+            reading.raw,
+            reading.value,
+        ):
+            lines.append(describe_reading(following, tz, now, since=reading.measured_at))
+            index += 2
+            continue
+        lines.append(describe_reading(reading, tz, now))
+        index += 1
+    return lines
 
 
 def _clock(moment: datetime, tz: tzinfo, now: datetime) -> str:
@@ -95,7 +127,7 @@ def describe_symptom(symptom: SymptomMention) -> str:
 
 
 def _saved_line(result: ReportResult, tz: tzinfo, now: datetime) -> str:
-    parts = [describe_reading(r, tz, now) for r in result.readings]
+    parts = _describe_readings(result.readings, tz, now)
     parts += [describe_symptom(s) for s in result.symptoms]
     parts += [
         f"{d.medicine.value} taken at {_clock(d.taken_at, tz, now)}" for d in result.fever_reducers
@@ -104,11 +136,31 @@ def _saved_line(result: ReportResult, tz: tzinfo, now: datetime) -> str:
     return f"Saved{who}: " + "; ".join(parts) + "."
 
 
-def _rejected_line(rejected: tuple[ParsedTemperature, ...]) -> str:
+def _rejected_line(rejected: tuple[ParsedTemperature, ...], clinic: Clinic, text: str) -> str:
+    unsure = [r for r in rejected if r.problem is ReadingProblem.AGE_OR_TEMPERATURE]
+    if unsure:
+        return _age_or_temperature_question(unsure[0], clinic, text)
     shown = ", ".join(f'"{r.raw.strip()[:20] or r.value}"' for r in rejected[:3])
     return (
         f"I could not use {shown} as a temperature, so I did not save it. Please check the "
         "thermometer and text the number again, like 38.2 or 100.8F."
+    )
+
+
+def _age_or_temperature_question(reading: ParsedTemperature, clinic: Clinic, text: str) -> str:
+    """ "she is 39": an age, or a temperature? Asked, never dropped (issue 10, problem 7)."""
+    words = set(re.findall(r"[a-z]+", text.lower().replace("'", "")))
+    whose = "the"
+    if words & {"she", "shes", "her", "mum", "mom", "wife", "daughter", "sister", "gran"}:
+        whose = "her"
+    elif words & {"he", "hes", "his", "him", "dad", "husband", "son", "brother", "grandad"}:
+        whose = "his"
+    elif words & {"i", "im", "me", "my"}:
+        whose = "your"
+    number = f"{reading.value:g}"
+    return (
+        f"Is {number} {whose} temperature? If it is, text it again with C or F, like "
+        f"{number}C. If you are worried, call {clinic.phone_24h} now, day or night."
     )
 
 
@@ -151,7 +203,12 @@ def _advice(rt: Runtime, result: ReportResult, paged: bool) -> str | None:
 
 
 def _report_turn(
-    rt: Runtime, result: ReportResult, paged: bool, now: datetime, ask_next: Step | None
+    rt: Runtime,
+    result: ReportResult,
+    paged: bool,
+    now: datetime,
+    ask_next: Step | None,
+    text: str = "",
 ) -> Turn:
     tz = rt.settings.timezone
     messages: list[str] = []
@@ -162,11 +219,14 @@ def _report_turn(
     if result.stored_anything:
         messages.append(_saved_line(result, tz, now))
     if result.rejected:
-        messages.append(_rejected_line(result.rejected))
+        messages.append(_rejected_line(result.rejected, rt.settings.clinic, text))
     if advice and not urgent:
         messages.append(advice)
-    if result.team_threshold_c is not None:
-        messages.append(_follow_your_team(rt, result.team_threshold_c))
+    if result.team is not None:
+        messages.append(_follow_your_team(rt, result.team))
+    if not advice and messages:
+        # the safety net: a reply to a report always says when to call (issue 10, problem 8)
+        messages[-1] += " " + when_to_call(rt)
     if urgent:
         ask_next = None  # no questionnaire while someone should be on the phone
     if ask_next is Step.CHECKLIST:
@@ -178,13 +238,21 @@ def _report_turn(
     return Turn(tuple(messages), ask_next, urgent=urgent)
 
 
-def _follow_your_team(rt: Runtime, threshold_c: float) -> str:
+def _follow_your_team(rt: Runtime, team: TeamThresholds) -> str:
     """The team's own instructions win over Nadir's defaults (issue 10, problem 12)."""
+    limits = []
+    if team.at_or_above_c is not None:
+        limits.append(f"{_both_units(team.at_or_above_c)} or higher")
+    if team.below_c is not None:
+        limits.append(f"below {_both_units(team.below_c)}")
     return (
-        f"Follow your own team's instructions: they say to call at "
-        f"{threshold_c:.1f}C ({celsius_to_fahrenheit(threshold_c):.1f}F). If your team says "
-        f"call, call {rt.settings.clinic.phone_24h} now, day or night."
+        f"Follow your own team's instructions: you said they say to call at {' or '.join(limits)}."
+        f" If your reading is there, call {rt.settings.clinic.phone_24h} now, day or night."
     )
+
+
+def _both_units(celsius: float) -> str:
+    return f"{celsius:.1f}C ({celsius_to_fahrenheit(celsius):.1f}F)"
 
 
 def ask_temperature_text() -> str:
@@ -264,7 +332,7 @@ def report(
         if answered is not None:
             return answered
     if not parsed.has_clinical_content:
-        return _nothing_to_record(step, parsed)
+        return _nothing_to_record(rt, step, parsed)
     return _record(rt, caller, parsed, text, now)
 
 
@@ -291,7 +359,7 @@ def _record(
         ask_next = Step.CHECKLIST
     elif diarrhoea_count is None and _needs_diarrhoea_count(result.symptoms):
         ask_next = Step.DIARRHOEA_COUNT
-    turn = _report_turn(rt, result, paged, now, ask_next)
+    turn = _report_turn(rt, result, paged, now, ask_next, text)
     if diarrhoea_count is None:
         return turn
     counted = f"Saved: diarrhea {diarrhoea_count} times in 24 hours."
@@ -357,7 +425,9 @@ def _without_numbers(parsed: ParsedReport, numbers: set[int]) -> ParsedReport:
     )
 
 
-def _nothing_to_record(step: Step | None, parsed: ParsedReport) -> Turn:
+def _nothing_to_record(rt: Runtime, step: Step | None, parsed: ParsedReport) -> Turn:
+    if parsed.unclear and step is None:
+        return Turn((_clarifying_question(rt),))
     if step is Step.TEMPERATURE:
         return Turn((checklist_prompt(),), Step.CHECKLIST)  # "skip", "no thermometer"
     if step is Step.CHECKLIST and parsed.says_no_symptoms:
@@ -369,6 +439,15 @@ def _nothing_to_record(step: Step | None, parsed: ParsedReport) -> Turn:
             "Thanks. To report, text your temperature (like 38.2 or 100.8F) and any symptoms. "
             "To ask a question, just ask.",
         )
+    )
+
+
+def _clarifying_question(rt: Runtime) -> str:
+    """Clinical words, nothing that could be recorded ("she feels funny"): ask, never guess."""
+    return (
+        "I want to be sure I understand. How do they seem right now? Text a temperature if "
+        "you can take one, and any symptoms, like chills, cough or feeling unwell. "
+        + when_to_call(rt)
     )
 
 

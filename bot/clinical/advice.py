@@ -118,6 +118,19 @@ _TEMPLATES: dict[tuple[Advice, Reporter], str] = {
         "or night, if the new reading is {threshold} or higher, or if they seem worse, feel unwell, or get "
         "chills or any new symptom."
     ),
+    (Advice.WAIT_RECHECK, Reporter.PATIENT): (
+        "A hot drink, food, exercise or a hot bath can raise the reading for a while. Please "
+        "wait 15-30 minutes without eating or drinking, take it again by mouth and text me the "
+        "number. Call {team} at once, day or night, if the new reading is {threshold} or "
+        "higher, or if you feel unwell, or get chills or any new symptom."
+    ),
+    (Advice.WAIT_RECHECK, Reporter.CAREGIVER): (
+        "A hot drink, food, exercise or a hot bath can raise the reading for a while. Please "
+        "wait 15-30 minutes with nothing to eat or drink, take the patient's temperature again "
+        "by mouth and text me the number. Call {team} at once, day or night, if the new "
+        "reading is {threshold} or higher, or if they feel unwell, or get chills or any new "
+        "symptom."
+    ),
     (Advice.RECHECK_ORAL, Reporter.PATIENT): (
         "Armpit and forehead readings can be off. Please take your temperature by mouth (no "
         "food or drink for 15-30 min before) and text me the number. Call {team} at once, day "

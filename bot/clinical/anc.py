@@ -11,6 +11,11 @@ wrongly rule out presumed neutropenia.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from bot.clinical.model import AncResult
+from bot.clinical.profiles import RuleProfile
 
 # Below this a unitless number is already x10^9/L; at or above it, it is cells per microlitre.
 PER_MICROLITRE_FROM = 50.0
@@ -95,3 +100,34 @@ def anc_band(value: float) -> str:
     if value < 1.5:
         return "a little low (1.0 to 1.5): some extra care is wise"
     return "not in the neutropenic range (1.5 or more)"
+
+
+def deciding_anc(
+    results: Sequence[AncResult], now: datetime, profile: RuleProfile
+) -> AncResult | None:
+    """The count the rules judge neutropenia by (rules.py `_neutrophil_status`), for the page.
+
+    A low count in the last `anc_low_max_age_hours` always counts, even with a newer normal one,
+    so the lowest of those; else the latest recent normal count; else the latest on record (too
+    old to decide anything, but its age tells the team so).
+    """
+
+    def age(result: AncResult) -> timedelta:
+        return max(now - result.measured_at, timedelta(0))
+
+    recent_low = [
+        r
+        for r in results
+        if r.value < profile.anc_normal_min
+        and age(r) <= timedelta(hours=profile.anc_low_max_age_hours)
+    ]
+    if recent_low:
+        return min(recent_low, key=lambda r: r.value)
+    recent_normal = [
+        r
+        for r in results
+        if r.value >= profile.anc_normal_min
+        and age(r) <= timedelta(hours=profile.anc_normal_max_age_hours)
+    ]
+    candidates = recent_normal or list(results)
+    return max(candidates, key=lambda r: r.measured_at, default=None)

@@ -73,6 +73,8 @@ class ParsedTemperature:
     problem: ReadingProblem | None = None
     # written as a range ("101-102", "between 38.5 and 39"): `value` is its highest number
     from_range: bool = False
+    # taken just after a hot drink, food, exercise or a hot bath, which raise it for a while
+    after_warming: bool = False
 
     @property
     def is_valid(self) -> bool:
@@ -131,6 +133,9 @@ class FeverReducerMention:
     medicine: FeverReducer
     raw: str
     taken_at: datetime
+    # taken on a schedule the team set ("ibuprofen every 8 hrs for the Neulasta pain"), not
+    # for a fever
+    scheduled: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,6 +164,7 @@ class Reading:
     reporter: Reporter = Reporter.PATIENT
     # when the texter sent it: "hit 39.0 last night" is measured last night, reported now
     reported_at: datetime | None = None
+    after_warming: bool = False  # just after a hot drink, food, exercise or a hot bath
 
 
 @dataclass(frozen=True)
@@ -170,12 +176,23 @@ class SymptomEvent:
     count: int | None = None
     red_flag: bool = False
     reporter: Reporter = Reporter.PATIENT
+    onset_at: datetime | None = None  # when it began, when the report said ("since Sunday")
 
 
 @dataclass(frozen=True)
 class FeverReducerDose:
     medicine: FeverReducer
     taken_at: datetime
+    scheduled: bool = False  # on a schedule the team set, not for a fever
+
+
+@dataclass(frozen=True)
+class TeamThresholds:
+    """Temperatures the patient's own team said to call at, as the texter quoted them. The
+    team's protocol wins over the rule profile (clinical-anchors, purpose)."""
+
+    at_or_above_c: float | None = None  # "ring if 37.5 or above"
+    below_c: float | None = None  # "ring if under 36"
 
 
 @dataclass(frozen=True)
@@ -189,8 +206,10 @@ class ClinicalHistory:
     latest_reporter: Reporter = Reporter.PATIENT
     # concern expressed by a caregiver about changed behaviour (R12)
     caregiver_concern: bool = False
-    # the temperature the latest report quoted from the team's own instructions
-    team_threshold_c: float | None = None
+    # the latest report says a raised temperature has stayed raised ("still 38.1")
+    still_raised: bool = False
+    # what the latest report quoted from the team's own instructions ("ring at 37.5")
+    team: TeamThresholds | None = None
 
 
 @dataclass(frozen=True)

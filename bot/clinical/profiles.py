@@ -30,6 +30,10 @@ class RuleProfile:
     anc_severe_below: float = 0.5
     anc_low_max_age_hours: int = 48
     recheck_minutes: int = 60
+    # a reading just after a hot drink, food, exercise or a hot bath (§4): below this it is no
+    # evidence of fever on its own; "wait 15-30 minutes, then recheck", followed up after
+    warming_discount_below_c: float = 39.2  # hot drinks raise an oral reading by up to ~0.9 C
+    warming_recheck_minutes: int = 20
     # an unanswered recheck reminder is followed up this long after it was sent, up to
     # recheck_reminders reminders in all; then R5 asks the care team to call (clinical/recheck.py)
     recheck_follow_up_minutes: int = 30

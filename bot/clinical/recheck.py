@@ -1,9 +1,10 @@
 """The steps of a recheck, the "actively follow up" of R5.
 
 A recheck is booked for a borderline reading: 38.0-38.2 C (R5), 37.5-37.9 C (R8, default
-profile) or below 36.0 C while feeling well (R7). When it falls due, a reminder asks for a new
+profile), below 36.0 C while feeling well (R7), or a raised reading taken just after a hot
+drink, food, exercise or a hot bath (R0). When it falls due, a reminder asks for a new
 reading; when none comes, a second one. If there is still none and the rules, run again now,
-still find a single 38.0-38.2 C reading (R5), the care team is asked to call: a patient on chemo
+still find a single 38.0-38.2 C reading (R5) or a raised reading after a hot drink (R0), the care team is asked to call: a patient on chemo
 with a temperature in that band who has gone quiet may be too unwell to text. A reading that
 arrives at any point ends the chain: it was assessed when it came, and booked its own recheck if
 it needed one.
@@ -18,7 +19,7 @@ from bot.clinical.model import Assessment, Disposition, FiredRule
 from bot.clinical.rules import Advice
 
 # Rules whose unanswered recheck ends with the care team asked to call.
-RULES_FOLLOWED_TO_THE_TEAM = frozenset({"R5"})
+RULES_FOLLOWED_TO_THE_TEAM = frozenset({"R5", "R0"})
 
 
 class FollowUp(enum.Enum):

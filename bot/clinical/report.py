@@ -15,10 +15,17 @@ from datetime import datetime, tzinfo
 from bot.clinical.model import (
     FeverReducerMention,
     ParsedTemperature,
+    Reporter,
     SymptomCode,
     SymptomMention,
+    TeamThresholds,
 )
-from bot.clinical.symptoms import one_per_code, parse_symptoms
+from bot.clinical.symptoms import (
+    about_someone_else,
+    in_past_history,
+    one_per_code,
+    parse_symptoms,
+)
 from bot.clinical.temperature import parse_temperatures, plausible_unit, to_celsius
 
 
@@ -32,7 +39,10 @@ class ParsedReport:
     caregiver_concern: bool
     # the temperature the patient's own team says to call at, when the text quotes it ("my
     # card says ring at 37.5"): the team's threshold wins (clinical-anchors, purpose)
-    team_threshold_c: float | None = None
+    team: TeamThresholds | None = None
+    unclear: bool = False  # vague words about how someone is, nothing recordable: ask
+    # "still 38.1", "it's still up": a raised reading the texter says has stayed raised
+    still_raised: bool = False
 
     @property
     def has_clinical_content(self) -> bool:
@@ -42,22 +52,41 @@ class ParsedReport:
             or self.fever_reducers
             or self.rejected
             or self.caregiver_concern
+            or self.team is not None
         )
 
 
-def parse_report(text: str, now: datetime, local_tz: tzinfo) -> ParsedReport:
+def parse_report(
+    text: str, now: datetime, local_tz: tzinfo, texter: Reporter = Reporter.CAREGIVER
+) -> ParsedReport:
+    """Everything `text` reports about the patient. `texter`: who sent it (see
+    `parse_symptoms`); readings of someone else, or from an earlier cycle's story, are left
+    out ("my son's got 101, mine's 98.1", "back in March I was 38.9")."""
     quoted = team_thresholds(text)
-    temperatures = _without_quoted(parse_temperatures(text, now, local_tz), quoted)
-    found = parse_symptoms(text, now, local_tz)
-    calling = [celsius for celsius, is_upper in quoted if is_upper]
+    temperatures = [
+        reading
+        for reading in _without_quoted(parse_temperatures(text, now, local_tz), quoted)
+        if not _not_the_patients_now(text, reading, texter)
+    ]
+    if _just_after_warming(text):
+        temperatures = [replace(t, after_warming=True) for t in temperatures]
+    found = parse_symptoms(text, now, local_tz, texter)
+    above = [celsius for celsius, is_upper in quoted if is_upper]
+    below = [celsius for celsius, is_upper in quoted if not is_upper]
     return ParsedReport(
-        team_threshold_c=min(calling) if calling else None,
+        team=TeamThresholds(
+            at_or_above_c=min(above) if above else None, below_c=max(below) if below else None
+        )
+        if quoted
+        else None,
         readings=tuple(t for t in temperatures if t.is_valid),
         rejected=tuple(t for t in temperatures if not t.is_valid),
         symptoms=found.symptoms,
         fever_reducers=found.fever_reducers,
         says_no_symptoms=found.says_no_symptoms,
         caregiver_concern=found.caregiver_concern,
+        unclear=found.unclear,
+        still_raised=_STILL_RAISED_RE.search(text[:2000]) is not None,
     )
 
 
@@ -126,10 +155,60 @@ def team_thresholds(text: str) -> list[tuple[float, bool]]:
 def _without_quoted(
     temperatures: list[ParsedTemperature], quoted: list[tuple[float, bool]]
 ) -> list[ParsedTemperature]:
-    """The readings less one for each quoted threshold, the first with the same value."""
+    """The readings less the one each quoted threshold became (the first with its value, and
+    any held-for-a-while twin with the same words: "ring if 38 for an hour")."""
     kept = list(temperatures)
     for celsius, _ in quoted:
         same = next((t for t in kept if t.celsius is not None and t.celsius == celsius), None)
         if same is not None:
-            kept.remove(same)
+            kept = [t for t in kept if not (t.raw == same.raw and t.value == same.value)]
     return kept
+
+
+def _not_the_patients_now(text: str, reading: ParsedTemperature, texter: Reporter) -> bool:
+    start = _position_of(text, reading)
+    if start is None:
+        return False
+    clause_start = max(text.rfind(mark, 0, start) for mark in ",.;!?\n") + 1
+    return about_someone_else(text, start, clause_start, texter) or in_past_history(text, start)
+
+
+def _position_of(text: str, reading: ParsedTemperature) -> int | None:
+    """Where the reading's number is written (the raw fragment holds it as typed)."""
+    number = re.search(r"\d+(?:[.,]\d+)?", reading.raw)
+    if number is None:
+        return None
+    found = text.find(number.group(0))
+    return found if found >= 0 else None
+
+
+_STILL_RAISED_RE = re.compile(
+    r"\bstill\s+(?:(?:at|on|about|around|reading|showing|says|is|up|high|been)\s+){0,2}"
+    r"(?:\d{2,3}(?:[.,]\d)?|up|high|raised|hot)\b|\bnot\s+(?:come|coming|gone|going)\s+down\b",
+    re.IGNORECASE,
+)
+
+# §4: a hot drink, food, exercise or a hot bath raises an oral reading for 15-30 minutes
+_WARMING = (
+    r"(?:hot |warm )?(?:drink|tea|cuppa|cup of tea|coffee|brew|soup|hot chocolate|cocoa|meal"
+    r"|dinner|lunch|breakfast|bath|shower|gym|run|walk|workout|exercise|jog|sauna|hot water"
+    r" bottle)"
+)
+_JUST_AFTER_WARMING_RE = re.compile(
+    r"\b(?:(?:just|only just|literally just|straight|right|immediately|directly|minutes)"
+    r"\s+(?:\w+\s+){0,4}?(?:after|had|finished|drunk|drank|out of|got out of|come in from"
+    r"|came in from|back from|in from|been)\b[^.?!\n]{0,30}?"
+    + _WARMING
+    + r"|"
+    + _WARMING
+    + r"\b[^.?!\n]{0,40}?\b(?:(?:[1-9]|[12][0-9]|30)\s*(?:mins?|minutes)"
+    r"\s+ago|just now|straight after|right after|then (?:checked|took|did))"
+    r"|(?:had|after|drank|drinking|finished)\s+(?:a |my |his |her |some )?"
+    + _WARMING
+    + r"\b[^.?!\n]{0,20}?\bthen\s+(?:checked|took|did))",
+    re.IGNORECASE,
+)
+
+
+def _just_after_warming(text: str) -> bool:
+    return _JUST_AFTER_WARMING_RE.search(text[:2000]) is not None

@@ -58,6 +58,7 @@ class Advice(str, enum.Enum):
     CALL_TEAM_NOW = "call_team_now"  # R4/R7/R8/R9/R10/R12
     RECHECK_1H = "recheck_1h"  # R5, R7 well, R8 (default profile)
     RECHECK_ORAL = "recheck_oral"  # armpit/forehead reading: take it by mouth (and call if urgent)
+    WAIT_RECHECK = "wait_recheck"  # taken just after a hot drink or bath: wait 15-30 min, recheck
     USUAL_DOCTOR = "usual_doctor"  # R11: not on chemo
     NONE = "none"
 
@@ -125,9 +126,10 @@ def assess(
     """
     facts = _Facts.gather(context, history, now, profile)
     fired = [
+        *_just_after_warming(facts),
         *_red_flags(facts),
         *_fever(facts),
-        *_borderline_temperatures(facts),
+        *_borderline_temperatures(facts, history),
         *_infection_symptoms(facts),
         *_fever_reducers(facts),
         *_caregiver_concern(facts, history),
@@ -143,12 +145,20 @@ def assess(
         disposition=disposition,
         fired=tuple(fired),
         advice=_choose_advice(disposition, fired, facts).value,
-        recheck_after_minutes=(
-            profile.recheck_minutes if disposition is Disposition.RECHECK else None
-        ),
+        recheck_after_minutes=_recheck_minutes(disposition, fired, profile),
         on_chemo=facts.on_chemo,
         presumed_neutropenic=facts.presumed_neutropenic,
     )
+
+
+def _recheck_minutes(
+    disposition: Disposition, fired: Sequence[FiredRule], profile: RuleProfile
+) -> int | None:
+    if disposition is not Disposition.RECHECK:
+        return None
+    if all(rule.rule == WARMED_READING_RULE for rule in fired):
+        return profile.warming_recheck_minutes
+    return profile.recheck_minutes
 
 
 # --- the facts every rule looks at ------------------------------------------------------------
@@ -169,7 +179,10 @@ class _Facts:
     presumed_neutropenic: bool
     neutrophil_description: str
     known_severe: AncResult | None
-    readings: tuple[Reading, ...]  # in the window, oldest first
+    readings: tuple[Reading, ...]  # in the window, oldest first, less `warmed`
+    # taken just after a hot drink, food, exercise or a hot bath, below the discount limit:
+    # no evidence of fever on their own (§4)
+    warmed: tuple[Reading, ...]
     symptoms: tuple[SymptomEvent, ...]  # in the window, oldest first
     doses: tuple[FeverReducerDose, ...]  # every dose reported, oldest first
 
@@ -186,6 +199,15 @@ class _Facts:
         presumed, neutrophil_description, known_severe = _neutrophil_status(
             context.anc_results, on_chemo, now, profile
         )
+        in_view = sorted(
+            (r for r in history.readings if _in_view(r, window_start, now, profile)),
+            key=lambda r: r.measured_at,
+        )
+        warmed = [
+            r
+            for r in in_view
+            if r.after_warming and clinical_celsius(r.celsius) < profile.warming_discount_below_c
+        ]
         return cls(
             profile=profile,
             now=now,
@@ -194,12 +216,8 @@ class _Facts:
             presumed_neutropenic=presumed,
             neutrophil_description=neutrophil_description,
             known_severe=known_severe,
-            readings=tuple(
-                sorted(
-                    (r for r in history.readings if _in_view(r, window_start, now, profile)),
-                    key=lambda r: r.measured_at,
-                )
-            ),
+            readings=tuple(r for r in in_view if r not in warmed),
+            warmed=tuple(warmed),
             symptoms=tuple(
                 sorted(
                     (s for s in history.symptoms if s.occurred_at >= window_start),
@@ -351,6 +369,30 @@ def _neutrophil_status(
 # --- the rules --------------------------------------------------------------------------------
 
 
+WARMED_READING_RULE = "R0"
+
+
+def _just_after_warming(facts: _Facts) -> list[FiredRule]:
+    """R0 (is the reading valid?): the latest reading was taken just after a hot drink, food,
+    exercise or a hot bath and is raised: wait 15-30 minutes, then recheck (§4). Anything
+    else that meets a rule still does; a later reading replaces this one."""
+    if not facts.warmed:
+        return []
+    latest = facts.warmed[-1]
+    if facts.readings and facts.readings[-1].measured_at > latest.measured_at:
+        return []
+    if not facts.in_band(latest, facts.profile.low_grade_c, None):
+        return []
+    return [
+        FiredRule(
+            WARMED_READING_RULE,
+            Disposition.RECHECK,
+            f"R0: {_reading_text(latest)} taken just after a hot drink, food, exercise or a hot "
+            f"bath: recheck in {facts.profile.warming_recheck_minutes} min",
+        )
+    ]
+
+
 def _red_flags(facts: _Facts) -> list[FiredRule]:
     """R1: red flags mean emergency care whatever the temperature (R11: also off chemo)."""
     if not facts.red_flags:
@@ -454,7 +496,7 @@ def _find_fever(facts: _Facts) -> _Fever | None:
     return None
 
 
-def _borderline_temperatures(facts: _Facts) -> list[FiredRule]:
+def _borderline_temperatures(facts: _Facts, history: ClinicalHistory) -> list[FiredRule]:
     """R5 (38.0-38.2), R7 (below 36.0), R8 (37.5-37.9; UK profile escalates)."""
     if _find_fever(facts) is not None:
         return []
@@ -464,7 +506,19 @@ def _borderline_temperatures(facts: _Facts) -> list[FiredRule]:
     fired: list[FiredRule] = []
 
     borderline = facts.readings_between(profile.sustained_fever_c, profile.single_fever_c)
-    if borderline and symptoms:
+    still_raised = history.still_raised and facts.in_band(
+        reference, profile.sustained_fever_c, profile.single_fever_c
+    )
+    if still_raised and reference is not None:
+        fired.append(
+            FiredRule(
+                "R5",
+                Disposition.URGENT,
+                f"R5: {_reading_text(reference)}, and the texter says it is still raised (for "
+                "how long is not known): not waiting for a recheck",
+            )
+        )
+    elif borderline and symptoms:
         fired.append(
             FiredRule(
                 "R5",
@@ -561,7 +615,9 @@ def _fever_reducers(facts: _Facts) -> list[FiredRule]:
         if facts.now - dose.taken_at > masking:
             break
         why: list[str] = []
-        if not any(
+        # a dose on the team's schedule (Neulasta bone pain) was not taken for a fever: only
+        # the readings around it and how the patient feels count
+        if not dose.scheduled and not any(
             dose.taken_at - pre_dose <= r.measured_at <= dose.taken_at for r in facts.readings
         ):
             why.append(
@@ -599,23 +655,35 @@ def _caregiver_concern(facts: _Facts, history: ClinicalHistory) -> list[FiredRul
 
 
 def _team_threshold(facts: _Facts, history: ClinicalHistory) -> list[FiredRule]:
-    """R8 with the team's own number: the patient's card or nurse says to call at a lower
-    temperature than this profile; the team's protocol wins."""
-    threshold = history.team_threshold_c
-    if threshold is None or not facts.fn_pathway:
+    """R8/R7 with the team's own numbers: the patient's card or nurse says to call at a
+    temperature this profile would only recheck; the team's protocol wins."""
+    team = history.team
+    if team is None or not facts.fn_pathway:
         return []
-    raised = facts.readings_between(threshold, None)
-    if not raised:
-        return []
-    highest = max(raised, key=lambda r: r.celsius)
-    return [
-        FiredRule(
-            "R8",
-            Disposition.URGENT,
-            f"R8 (the team's own threshold): {_reading_text(highest)} is at or above the "
-            f"{_celsius_text(threshold)} the patient's instructions give",
+    fired = []
+    if team.at_or_above_c is not None and (
+        raised := facts.readings_between(team.at_or_above_c, None)
+    ):
+        highest = max(raised, key=lambda r: r.celsius)
+        fired.append(
+            FiredRule(
+                "R8",
+                Disposition.URGENT,
+                f"R8 (the team's own threshold): {_reading_text(highest)} is at or above the "
+                f"{_celsius_text(team.at_or_above_c)} the patient's instructions give",
+            )
         )
-    ]
+    if team.below_c is not None and (low := facts.readings_between(None, team.below_c)):
+        lowest = min(low, key=lambda r: r.celsius)
+        fired.append(
+            FiredRule(
+                "R7",
+                Disposition.URGENT,
+                f"R7 (the team's own threshold): {_reading_text(lowest)} is below the "
+                f"{_celsius_text(team.below_c)} the patient's instructions give",
+            )
+        )
+    return fired
 
 
 def _recheck_rule(rule: str, reason: str, profile: RuleProfile) -> FiredRule:
@@ -640,6 +708,8 @@ def _choose_advice(disposition: Disposition, fired: Sequence[FiredRule], facts: 
             return Advice.RECHECK_ORAL
         return Advice.CALL_TEAM_NOW
     if disposition is Disposition.RECHECK:
+        if all(rule.rule == WARMED_READING_RULE for rule in fired):
+            return Advice.WAIT_RECHECK
         return Advice.RECHECK_ORAL if from_less_reliable_site else Advice.RECHECK_1H
     return Advice.NONE
 

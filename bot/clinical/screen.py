@@ -38,6 +38,6 @@ def screen_intent(
     if temperatures:
         return REPORT  # a number that needs checking, like "986"
     found = parse_symptoms(text, now, timezone.utc)
-    if found.symptoms or found.fever_reducers or found.caregiver_concern:
+    if found.symptoms or found.fever_reducers or found.caregiver_concern or found.unclear:
         return REPORT
     return None

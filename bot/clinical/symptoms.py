@@ -34,7 +34,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone, tzinfo
 
-from bot.clinical.model import FeverReducer, FeverReducerMention, SymptomCode, SymptomMention
+from bot.clinical.model import (
+    FeverReducer,
+    FeverReducerMention,
+    Reporter,
+    SymptomCode,
+    SymptomMention,
+)
 from bot.clinical.numbers import SMALL_NUMBER_WORDS
 from bot.clinical.timewords import TimeReference, find_time_reference
 
@@ -60,18 +66,29 @@ class SymptomParse:
     denied: tuple[SymptomCode, ...]  # explicitly denied: "no cough", "not short of breath"
     says_no_symptoms: bool  # "no other symptoms", "nothing else", "feel fine otherwise"
     caregiver_concern: bool  # changed behaviour: "he's not himself", "acting strange"
+    # words about how the patient is, from which nothing could be recorded: "she feels
+    # funny", "bit off today?"; the reply asks (issue 10, problem 8)
+    unclear: bool = False
 
 
-def parse_symptoms(text: str, now: datetime, local_tz: tzinfo) -> SymptomParse:
-    """Every symptom, denied symptom and fever-reducer dose in `text`; never raises."""
+def parse_symptoms(
+    text: str, now: datetime, local_tz: tzinfo, texter: Reporter = Reporter.CAREGIVER
+) -> SymptomParse:
+    """Every symptom, denied symptom and fever-reducer dose in `text`; never raises.
+
+    `texter`: who sent it. A patient's "my husband has a cough" is someone else's cough; a
+    caregiver's is the patient's. When unknown, the caregiver reading reports more.
+    """
     message = _Message(_clean(text))
-    symptoms, denied = _find_symptoms(message, now, local_tz)
+    symptoms, denied = _find_symptoms(message, now, local_tz, texter)
     return SymptomParse(
         symptoms=symptoms,
         fever_reducers=_find_fever_reducers(message, now, local_tz),
         denied=denied,
         says_no_symptoms=_says_no_symptoms(message),
         caregiver_concern=_has_caregiver_concern(message),
+        unclear=len(message.text) <= _UNCLEAR_MAX_CHARS
+        and _UNCLEAR.search(message.text) is not None,
     )
 
 
@@ -568,6 +585,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"feverish",
             r"(?:feel|feels|feeling|felt) (?:so |very |really |a bit )?(?:hot|flushed|burning up)",
             r"burning up",
+            r"(?:hot|boiling|burning) to (?:the )?touch",
+            r"(?:can't|cannot|couldn't|can not) (?:get|even get) out of bed",
             # "has a temp" (UK: a fever), not "has a temp of 36.8" (the reading says it)
             r"(?:got|have|has|having|running|run) (?:a |an )?(?:high |bit of a |slight )?"
             r"(?:fever|temp|temperature)(?! (?:of|is|was|at|around|about|reading)(?!\w))",
@@ -582,6 +601,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:fluey|flu-?ish|grotty)",
             r"run down",
             r"off colou?r",
+            r"(?:looks?|looking) (?:really |so |absolutely )?(?:terrible|awful|dreadful|horrendous"
+            r"|like death|grim|rough|ill|poorly|unwell)",
         ),
     ),
     _SymptomPattern(
@@ -767,7 +788,8 @@ _HISTORY_WORDS = _phrases(
     r"last (?:year|cycle|round|time|treatment|course)",
     r"(?:years?|months?) ago",
     r"(?:in|back in|since) (?:19|20)\d\d",
-    r"back in (?:jan\w*|feb\w*|march|april|may|june|july|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)",
+    r"(?:back )?in (?:jan\w*|feb\w*|march|april|june|july|aug\w*|sep\w*|oct\w*|nov\w*"
+    r"|dec\w*)(?! (?:\d|first|1st|2nd|3rd))",
     r"(?:first|previous|earlier|1st|2nd|3rd) (?:cycle|round|lot of chemo|treatment|course)",
     r"(?:after|during|on) (?:cycle|round) \d",
     r"when i was (?:a )?(?:child|kid|young|little|younger)",
@@ -787,7 +809,7 @@ _PAST_VERB = _phrases(
     r"admitted",
     r"did",
 )
-_ENDED_CHARS = 90
+_ENDED_CHARS = 140
 _ENDED = _phrases(
     r"gone now",
     r"(?:has|have|had|it's|they've|they're|all|now|finally|since) (?:all |now |finally )?"
@@ -824,6 +846,93 @@ _HYPOTHETICAL = _phrases(
     r"prevent\w*",
     r"avoid\w*",
 )
+# forms that ask about symptoms in general, before the symptom (within its sentence) ...
+_GENERAL_BEFORE = _phrases(
+    r"what (?:does|do|would|might|will) (?:a |an |the )?",
+    r"(?:difference|different) between",
+    r"how (?:would|do|will|can|could|should) (?:i|we|you) (?:know|tell|spot|recogni[sz]e)",
+    r"does (?:\w+ ){0,3}?(?:give|cause|make) (?:you|people|patients|everyone)",
+    r"does (?:everyone|everybody|every one) (?:get|have)",
+    r"(?:signs?|symptoms?) (?:of|like|such as)",
+)
+# ... in its clause: "the leaflet says mottled skin"
+_GENERAL_IN_CLAUSE = _phrases(
+    r"(?:leaflet|booklet|card|sheet|website|leaflets|book|information|info|poster)s? (?:\w+ ){0,3}?"
+    r"(?:says?|said|mentions?|lists?|talks? about)",
+)
+# ... or after it, in a question: "are mouth ulcers common with FEC?"
+_QUESTION_OPENER = _phrases(r"is", r"are", r"do", r"does", r"can", r"could", r"will")
+_GENERAL_AFTER = re.compile(
+    r"\W*(?:\w+\W+){0,2}?(?:a |an )?(?:side[ -]?effects?|common|a sign|a symptom)(?!\w)",
+    re.IGNORECASE,
+)
+# vague words about how someone is: worth a clarifying question when nothing else was found
+_UNCLEAR_MAX_CHARS = 80
+_UNCLEAR = _phrases(
+    r"(?:a )?bit off",
+    r"meh",
+    r"(?:feels?|feeling|felt|seems?|looks?) (?:a bit |kind of |kinda )?(?:funny|weird|strange"
+    r"|odd|wrong|different|off)",
+    r"same as (?:yesterday|before|last night)",
+    r"might be nothing",
+    r"up and down",
+    r"so[ -]so",
+    r"not (?:so |too |that )?(?:great|good|brilliant|clever|grand)",
+    r"could be better",
+    r"iffy",
+    r"not sure (?:how|if) (?:she|he|i|they)(?:'s| is| am| are)? (?:doing|ok|okay|right)",
+)
+# a fever reducer taken on the team's schedule, not for a fever
+_SCHEDULE_INTERVAL = _phrases(
+    r"every \d{1,2} ?(?:hrs?|hours?|h)",
+    r"every (?:four|six|eight|twelve) hours",
+)
+_SCHEDULED = _phrases(
+    r"every \d{1,2} ?(?:hrs?|hours?|h)",
+    r"every (?:four|six|eight|twelve) hours",
+    r"(?:\d|once|twice|three times|four times|3x|2x|4x) (?:a|per|each) day",
+    r"\d ?x (?:a|per) day",
+    r"twice daily",
+    r"on (?:a |my |the |his |her )?(?:\w+ )?(?:schedule|timetable|regime|rota)",
+    r"(?:schedule|timetable|regime)",
+    r"scheduled",
+    r"as prescribed",
+    r"(?:like|as) (?:the nurse|they|the team|the doctor|the clinic|my nurse|the onc\w*) (?:said"
+    r"|told|suggested|advised)",
+    r"(?:nurse|team|doctor|clinic) (?:said|told (?:me|us|him|her)) (?:to take )?",
+    r"regularly",
+    r"round the clock",
+)
+# the white-cell booster (G-CSF), whose bone pain is expected
+_GCSF = _phrases(
+    r"neulasta",
+    r"neupogen",
+    r"pegfilgrastim",
+    r"filgrastim",
+    r"g-?csf",
+    r"onpro",
+    r"zarxio",
+    r"fulphila",
+    r"udenyca",
+    r"ziextenzo",
+    r"lonquex",
+    r"(?:booster|white cell|white blood cell|neutrophil|growth factor) (?:shot|injection|jab)s?",
+    r"(?:from|after) the (?:injection|jab|shot)",
+)
+# figures of speech that contain a symptom word
+_IDIOMS = _phrases(
+    r"burning up (?:the|my|his|her) (?:phone|phones|lines?|road|roads|miles)",
+    r"burn(?:ing|t)? up the phone lines",
+    r"shaking (?:with|from) (?:excitement|nerves|anticipation|laughter|rage|anger|fear|joy)",
+    r"shaking like a leaf (?:waiting|about|before|over|at the thought)",
+    r"sweating (?:bullets|buckets) (?:about|over|waiting)",
+    r"sick (?:to death )?of",
+    r"(?:i'll|i will|i'd|i would|gonna|going to) (?:pass out|faint|collapse|die) (?:if|when|at)",
+    r"(?:bored|scared|worried|frightened) (?:me )?to death",
+    r"(?:nearly|almost) died (?:laughing|of (?:embarrassment|shock|fright))",
+    r"dying (?:to|for)",
+    r"blue in the face",
+)
 # "my dog is shaking": a pet named at most a few words before the symptom is its subject
 _PET_SUBJECT = re.compile(
     _loosen(
@@ -840,11 +949,26 @@ _OTHER_PERSON_SUBJECT = re.compile(
         r"(?<!\w)(?:my|our|the|a|his|her|their|your)? ?(?:friends?|grand ?kids?|grand ?sons?"
         r"|grand ?daughters?|grand ?child(?:ren)?|grand ?babies|grand ?baby|kids?|child(?:ren)?"
         r"|baby|toddler|visitors?|neighbou?rs?|co-?workers?|colleagues?|classmates?|someone"
-        r"|somebody|people|guests?)(?:'s)?(?!\w)"
+        r"|somebody|people|guests?|little one|lady|man|woman|bloke|guy|lad|nephew|niece"
+        r"|sister-in-law|brother-in-law)(?:'s)?(?!\w)"
         r"(?:\W+\w+){0,3}?\W*$"
     ),
     re.IGNORECASE,
 )
+# from a patient, a relative named as the subject is someone else; from a caregiver it is
+# most often the patient they look after
+_RELATIVE_SUBJECT = re.compile(
+    _loosen(
+        r"(?<!\w)(?:my|our|his|her) (?:husband|hubby|wife|partner|boyfriend|girlfriend|son"
+        r"|daughter|mum|mom|mother|dad|father|sister|brother|boy|girl|lad|kid|uncle|aunt"
+        r"|auntie|cousin)(?:'s)?(?!\w)(?:\W+\w+){0,4}?\W*$"
+        r"|(?<!\w)(?:husband|hubby|wife|partner|son|daughter|dad|mum)(?:'s)? (?:has|had|got"
+        r"|is|was|tested|come|came)(?!\w)(?:\W+\w+){0,4}?\W*$"
+    ),
+    re.IGNORECASE,
+)
+# ("my" is left out: "my husband" names him)
+_FIRST_PERSON = _phrases(r"i", r"i'm", r"im", r"me", r"mine", r"i've", r"ive", r"myself")
 _COUNT_PATTERNS = (
     re.compile(r"(?<![\w.])(?P<n>" + _NUMBER + r")\s*(?:x|×|times)(?!\w)", re.IGNORECASE),
     re.compile(r"(?<![\w.])(?P<n>once|twice|thrice)(?!\w)", re.IGNORECASE),
@@ -1131,11 +1255,13 @@ class _Found:
 
 
 def _find_symptoms(
-    message: _Message, now: datetime, local_tz: tzinfo
+    message: _Message, now: datetime, local_tz: tzinfo, texter: Reporter
 ) -> tuple[tuple[SymptomMention, ...], tuple[SymptomCode, ...]]:
     text = message.text
     found: list[_Found] = []
     covered = bytearray(len(text))  # characters already claimed by an earlier pattern
+    for idiom in _IDIOMS.finditer(text):  # "burning up the phone", "shaking with excitement"
+        covered[idiom.start() : idiom.end()] = b"\x01" * (idiom.end() - idiom.start())
     for pattern in _SYMPTOM_PATTERNS:
         for start, end, clause in message.matches(pattern.regex):
             if any(covered[start:end]):
@@ -1156,11 +1282,15 @@ def _find_symptoms(
             text, max(sentence_start, item.start - _HYPOTHETICAL_CHARS), item.start
         ):
             continue
+        if _is_general_question(message, item):
+            continue
+        if item.pattern.code is SymptomCode.NEW_PAIN and _GCSF.search(
+            text, *message.sentence_of(item.start, item.end)
+        ):
+            continue  # bone pain after the white-cell booster is expected (its own answer)
         if _PET_SUBJECT.search(text, max(clause_start, item.start - _PET_CHARS), item.start):
             continue
-        if not item.pattern.red_flag and _OTHER_PERSON_SUBJECT.search(
-            text, max(clause_start, item.start - _PET_CHARS), item.start
-        ):
+        if about_someone_else(message.text, item.start, clause_start, texter):
             continue
         same_clause = previous is not None and previous.clause == item.clause
         window_start = previous.end if same_clause and previous is not None else clause_start
@@ -1204,6 +1334,36 @@ def _find_symptoms(
     return symptoms, tuple(dict.fromkeys(code for code in denied if code not in reported))
 
 
+def about_someone_else(text: str, start: int, clause_start: int, texter: Reporter) -> bool:
+    """The words just before `start` name someone who is not the patient as their subject:
+    "my neighbour's boy has a cough", and, from a patient, "husband has a bad cough". A first
+    person in between makes it the texter's again ("my husband says I'm burning up")."""
+    window_start = max(clause_start, start - _PET_CHARS)
+    subject = _OTHER_PERSON_SUBJECT.search(text, window_start, start)
+    if subject is None and texter is Reporter.PATIENT:
+        subject = _RELATIVE_SUBJECT.search(text, window_start, start)
+    if subject is None:
+        return False
+    return _FIRST_PERSON.search(text, subject.start(), start) is None
+
+
+def _is_general_question(message: _Message, item: _Found) -> bool:
+    """A question about symptoms in general, not a report: "what does a line infection look
+    like?", "is confusion a side effect?", "the leaflet says mottled skin". Red flags too:
+    these forms never describe what is happening now."""
+    sentence_start, _ = message.sentence_of(item.start, item.end)
+    text = message.text
+    if _GENERAL_BEFORE.search(
+        text, max(sentence_start, item.start - _HYPOTHETICAL_CHARS), item.start
+    ):
+        return True
+    clause_start, clause_end = item.clause
+    if _GENERAL_IN_CLAUSE.search(text, clause_start, item.start):
+        return True
+    asks = _QUESTION_OPENER.search(text, clause_start, item.start) is not None
+    return asks and _GENERAL_AFTER.match(text, item.end, clause_end) is not None
+
+
 def _governs_negation(window: str) -> bool:
     """A "no", "not" or "didn't" just before a symptom that governs it: only filler words
     ("no real cough", "not having any chills") stand between them. "couldn't eat shivering"
@@ -1225,10 +1385,22 @@ def _is_past_history(message: _Message, item: _Found, when: datetime | None, now
     year", "after round 2 I fainted"."""
     if when is not None and now - when > _HISTORY_AFTER:
         return True
-    clause = message.text[item.clause[0] : item.clause[1]]
-    sentence_start, sentence_end = message.sentence_of(item.start, item.end)
-    sentence = message.text[sentence_start:sentence_end]
-    return _HISTORY_WORDS.search(sentence) is not None and _PAST_VERB.search(clause) is not None
+    return _told_as_history(message, item.start, item.end)
+
+
+def in_past_history(text: str, position: int) -> bool:
+    """The words at `position` are part of an earlier cycle's story ("back in March I was
+    38.9 and admitted")."""
+    return _told_as_history(_Message(_clean(text)), position, position + 1)
+
+
+def _told_as_history(message: _Message, start: int, end: int) -> bool:
+    clause = message.clause_of(start, end) or message.sentence_of(start, end)
+    sentence_start, sentence_end = message.sentence_of(start, end)
+    return (
+        _HISTORY_WORDS.search(message.text, sentence_start, sentence_end) is not None
+        and _PAST_VERB.search(message.text, clause[0], clause[1]) is not None
+    )
 
 
 def _has_ended(message: _Message, item: _Found) -> bool:
@@ -1340,13 +1512,20 @@ def _find_fever_reducers(
     for group in groups:
         shared_time = next((when for _, when in group if when is not None), now)
         for dose, own_time in group:
+            # "ibuprofen every 8 hrs for the Neulasta pain": a schedule, not one dose 8 h ago
+            scheduled = _SCHEDULED.search(text, *message.sentence_of(dose.start, dose.end))
             taken_at = own_time if own_time is not None else shared_time
+            if scheduled and _SCHEDULE_INTERVAL.search(
+                text, *message.sentence_of(dose.start, dose.end)
+            ):
+                taken_at = now
             mentions.setdefault(
                 (dose.medicine, taken_at),
                 FeverReducerMention(
                     medicine=dose.medicine,
                     raw=_raw(text[dose.start : dose.end]),
                     taken_at=taken_at,
+                    scheduled=scheduled is not None,
                 ),
             )
     return tuple(mentions.values())

@@ -157,6 +157,8 @@ class TemperatureReadingRow(_ReportColumns, Base):
     unit_given = Column(String(1), nullable=True)  # "C" | "F" | None (inferred)
     site = Column(String(10), nullable=True)
     measured_at = Column(UtcDateTime, nullable=False, index=True)
+    # just after a hot drink, food, exercise or a hot bath (clinical-anchors §4)
+    after_warming = Column(Boolean, nullable=False, default=False, server_default=false())
 
 
 class SymptomReportRow(_ReportColumns, Base):
@@ -167,7 +169,8 @@ class SymptomReportRow(_ReportColumns, Base):
     code = Column(String(30), nullable=False)
     count = Column(Integer, nullable=True)
     red_flag = Column(Boolean, nullable=False, default=False)
-    occurred_at = Column(UtcDateTime, nullable=False, index=True)
+    occurred_at = Column(UtcDateTime, nullable=False, index=True)  # when present: report time
+    onset_at = Column(UtcDateTime, nullable=True)  # when it began, if the report said
 
 
 class FeverReducerRow(_ReportColumns, Base):
@@ -177,6 +180,7 @@ class FeverReducerRow(_ReportColumns, Base):
     patient_id = Column(Integer, ForeignKey("patients.id"), nullable=False, index=True)
     medicine = Column(String(20), nullable=False)
     taken_at = Column(UtcDateTime, nullable=False)
+    scheduled = Column(Boolean, nullable=False, default=False, server_default=false())
 
 
 class OutboundMessage(Base):

@@ -15,17 +15,20 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.clinical.model import AncResult, Assessment, Disposition, FiredRule, Reading, Reporter
+from bot.clinical.anc import deciding_anc
+from bot.clinical.model import Assessment, Disposition, FiredRule, Reporter
 from bot.clinical.page import (
     PageFacts,
     acknowledged_notice,
     care_team_page,
     clock_time,
     no_answer_notice,
+    readings_that_met,
     recheck_reminder,
     second_recheck_reminder,
     team_will_call_after_silence,
 )
+from bot.clinical.profiles import RuleProfile
 from bot.clinical.recheck import FollowUp, next_recheck_step
 from bot.config import Settings
 from bot.db.models import (
@@ -35,13 +38,12 @@ from bot.db.models import (
     OutboundMessage,
     Patient,
     ScheduledJob,
-    SymptomReportRow,
     TemperatureReadingRow,
 )
 from bot.db.session import unit_of_work
 from bot.runtime import Runtime, utc_now
 from bot.services.enrolment import Caller, CallerKind, identify, paging_order
-from bot.services.reporting import assess_patient
+from bot.services.reporting import assess_patient, load_history, patient_context
 from bot.sms import outbox
 
 OPEN_STATUSES = ("open", "acknowledged")
@@ -99,28 +101,12 @@ def _page_facts(
     escalation: Escalation,
     assessment_rules: tuple[FiredRule, ...],
     now: datetime,
+    profile: RuleProfile,
 ) -> PageFacts:
+    """What the page says, from the same view of the record the rules took."""
     patient: Patient = escalation.patient
-    readings = session.execute(
-        select(TemperatureReadingRow)
-        .where(TemperatureReadingRow.patient_id == patient.id)
-        .order_by(TemperatureReadingRow.measured_at.desc())
-        .limit(3)
-    ).scalars()
-    recent = tuple(
-        reversed([Reading(celsius=r.celsius, measured_at=r.measured_at) for r in readings])
-    )
-    symptoms = session.execute(
-        select(SymptomReportRow.code)
-        .where(
-            SymptomReportRow.patient_id == patient.id,
-            SymptomReportRow.occurred_at >= now - timedelta(hours=24),
-        )
-        .order_by(SymptomReportRow.occurred_at.desc())
-    ).scalars()
-    last_chemo = max((d.given_on for d in patient.chemo_doses), default=None)
-    anc_rows = sorted(patient.anc_results, key=lambda r: r.measured_at)
-    latest_anc = AncResult(anc_rows[-1].value, anc_rows[-1].measured_at) if anc_rows else None
+    history = load_history(session, patient, now, profile)
+    context = patient_context(patient)
     reporter = Reporter.PATIENT if escalation.notify_phone == patient.phone else Reporter.CAREGIVER
     return PageFacts(
         code=escalation.code,
@@ -129,13 +115,14 @@ def _page_facts(
         callback_phone=escalation.notify_phone,
         reporter=reporter,
         fired=assessment_rules,
-        readings=recent,
+        criteria_readings=readings_that_met(history.readings, assessment_rules, profile),
+        latest_reading=history.readings[-1] if history.readings else None,
         # symptoms only when they are part of the criteria met: nothing more of their health
-        symptom_words=tuple(dict.fromkeys(code.replace("_", " ") for code in symptoms))
+        symptoms=history.symptoms
         if any(rule.rule in SYMPTOM_RULES for rule in assessment_rules)
         else (),
-        last_chemo=last_chemo,
-        latest_anc=latest_anc,
+        last_chemo=max(context.chemo_dates, default=None),
+        anc=deciding_anc(context.anc_results, now, profile),
     )
 
 
@@ -229,7 +216,7 @@ def escalate(
     if not order:
         _event(session, escalation, "no_care_team", now, detail="nobody is enrolled to page")
         return False
-    facts = _page_facts(session, escalation, assessment.fired, now)
+    facts = _page_facts(session, escalation, assessment.fired, now, settings.profile)
     _page_member(
         session,
         settings,
@@ -308,8 +295,8 @@ def _add_report(
         member = None
     if member is None:
         return
-    facts = _page_facts(session, escalation, assessment.fired, now)
-    body = "UPDATE " + care_team_page(facts, now, settings.timezone)
+    facts = _page_facts(session, escalation, assessment.fired, now, settings.profile)
+    body = care_team_page(facts, now, settings.timezone, update=True)
     message = _queue_page(session, escalation, member, body, now)
     _event(session, escalation, "update_paged", now, member=member, message=message)
 
@@ -344,7 +331,7 @@ def _page_next(
         _event(session, escalation, "paging_exhausted", now, detail=why)
         return False
     member = order[escalation.hop % len(order)]
-    facts = _page_facts(session, escalation, _rules_of(escalation), now)
+    facts = _page_facts(session, escalation, _rules_of(escalation), now, settings.profile)
     body = care_team_page(facts, now, settings.timezone)
     _page_member(session, settings, escalation, member, body, "backup_paged", now)
     _event(session, escalation, "page_reason", now, member=member, detail=why)

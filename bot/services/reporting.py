@@ -29,6 +29,7 @@ from bot.clinical.model import (
     SymptomCode,
     SymptomEvent,
     SymptomMention,
+    TeamThresholds,
 )
 from bot.clinical.profiles import RuleProfile
 from bot.clinical.report import ParsedReport
@@ -47,7 +48,7 @@ class ReportResult:
     fever_reducers: tuple[FeverReducerMention, ...] = ()
     says_no_symptoms: bool = False
     caregiver_concern: bool = False
-    team_threshold_c: float | None = None  # quoted from the team's own instructions
+    team: TeamThresholds | None = None  # quoted from the team's own instructions
     assessment: Assessment | None = None
     patient_id: int | None = None
     reporter: Reporter = Reporter.PATIENT
@@ -91,6 +92,7 @@ def store_report(
                 unit_given=reading.unit_given,
                 site=reading.site.value if reading.site else None,
                 measured_at=min(reading.measured_at, now),
+                after_warming=reading.after_warming,
                 **common,
             )
         )
@@ -102,6 +104,7 @@ def store_report(
                 count=symptom.count,
                 red_flag=symptom.red_flag,
                 occurred_at=min(symptom.occurred_at, now),
+                onset_at=min(symptom.onset_at, now) if symptom.onset_at else None,
                 **common,
             )
         )
@@ -111,6 +114,7 @@ def store_report(
                 raw_text=dose.raw[:1000] or raw,
                 medicine=dose.medicine.value,
                 taken_at=min(dose.taken_at, now),
+                scheduled=dose.scheduled,
                 **common,
             )
         )
@@ -122,11 +126,11 @@ def store_report(
         fever_reducers=parsed.fever_reducers,
         says_no_symptoms=parsed.says_no_symptoms,
         caregiver_concern=parsed.caregiver_concern,
-        team_threshold_c=parsed.team_threshold_c,
+        team=parsed.team,
         patient_id=patient.id,
         reporter=reporter,
     )
-    if not (result.stored_anything or result.caregiver_concern):
+    if not (result.stored_anything or result.caregiver_concern or result.team is not None):
         return result
     assessment = assess_patient(
         session,
@@ -135,7 +139,8 @@ def store_report(
         profile,
         latest_reporter=reporter,
         caregiver_concern=parsed.caregiver_concern,
-        team_threshold_c=parsed.team_threshold_c,
+        team=parsed.team,
+        still_raised=parsed.still_raised,
     )
     return replace(result, assessment=assessment)
 
@@ -151,14 +156,16 @@ def load_history(
     session: Session,
     patient: Patient,
     now: datetime,
-    window: timedelta,
+    profile: RuleProfile,
     *,
-    reported_hold_hours: int = 0,
     latest_reporter: Reporter = Reporter.PATIENT,
     caregiver_concern: bool = False,
-    team_threshold_c: float | None = None,
+    team: TeamThresholds | None = None,
+    still_raised: bool = False,
 ) -> ClinicalHistory:
-    since = now - window
+    """What the rules look at: the profile's window, and raised readings reported recently."""
+    since = now - timedelta(hours=profile.history_window_hours)
+    reported_hold_hours = profile.reported_fever_hold_hours
 
     def rows(model: type, time_column: object) -> Iterable:
         return session.execute(
@@ -187,6 +194,7 @@ def load_history(
             site=Site(row.site) if row.site else None,
             reporter=Reporter(row.reporter),
             reported_at=row.recorded_at,
+            after_warming=row.after_warming,
         )
         for row in reading_rows
     )
@@ -197,11 +205,14 @@ def load_history(
             count=row.count,
             red_flag=row.red_flag,
             reporter=Reporter(row.reporter),
+            onset_at=row.onset_at,
         )
         for row in rows(SymptomReportRow, SymptomReportRow.occurred_at)
     )
     reducers = tuple(
-        FeverReducerDose(medicine=FeverReducer(row.medicine), taken_at=row.taken_at)
+        FeverReducerDose(
+            medicine=FeverReducer(row.medicine), taken_at=row.taken_at, scheduled=row.scheduled
+        )
         for row in rows(FeverReducerRow, FeverReducerRow.taken_at)
     )
     return ClinicalHistory(
@@ -210,7 +221,8 @@ def load_history(
         fever_reducers=reducers,
         latest_reporter=latest_reporter,
         caregiver_concern=caregiver_concern,
-        team_threshold_c=team_threshold_c,
+        team=team,
+        still_raised=still_raised,
     )
 
 
@@ -222,18 +234,19 @@ def assess_patient(
     *,
     latest_reporter: Reporter = Reporter.PATIENT,
     caregiver_concern: bool = False,
-    team_threshold_c: float | None = None,
+    team: TeamThresholds | None = None,
+    still_raised: bool = False,
 ) -> Assessment:
     """Run the rules over everything reported within the profile's window."""
     history = load_history(
         session,
         patient,
         now,
-        timedelta(hours=profile.history_window_hours),
-        reported_hold_hours=profile.reported_fever_hold_hours,
+        profile,
         latest_reporter=latest_reporter,
         caregiver_concern=caregiver_concern,
-        team_threshold_c=team_threshold_c,
+        team=team,
+        still_raised=still_raised,
     )
     return assess(patient_context(patient), history, now, profile)
 
@@ -268,7 +281,15 @@ def readings_and_symptoms(session: Session, patient: Patient) -> list[dict]:
         for r in rows(TemperatureReadingRow)
     ]
     items += [
-        item("symptom", r, r.occurred_at, code=r.code, count=r.count, red_flag=r.red_flag)
+        item(
+            "symptom",
+            r,
+            r.occurred_at,
+            code=r.code,
+            count=r.count,
+            red_flag=r.red_flag,
+            onset_at=r.onset_at,
+        )
         for r in rows(SymptomReportRow)
     ]
     items += [

@@ -100,6 +100,34 @@ def test_readings_json_lists_what_was_recorded_newest_first(capsys) -> None:  # 
     assert code == 0 and record["patient"]["phone"] == "+16175550101" and record["items"] == []
 
 
+def test_readings_say_since_when_a_symptom_began(capsys) -> None:  # type: ignore[no-untyped-def]
+    from bot.clinical.model import SymptomCode, SymptomMention
+    from bot.clinical.report import ParsedReport
+    from bot.config import load_settings
+    from bot.db.session import unit_of_work
+    from bot.runtime import build_runtime
+    from bot.services import enrolment
+    from bot.services.reporting import store_report
+
+    run(capsys, "patient", "add", "--phone", "6175550101", "--name", "Alex Morgan")
+    rt = build_runtime(load_settings())
+    now = datetime.now(timezone.utc)
+    onset = now - timedelta(days=2)
+    cough = SymptomMention(SymptomCode.COUGH, "coughing since sunday", now, onset_at=onset)
+    parsed = ParsedReport((), (), (cough,), (), says_no_symptoms=False, caregiver_concern=False)
+    with unit_of_work(rt.sessions) as session:
+        caller = enrolment.identify(session, "+16175550101")
+        store_report(
+            session, caller=caller, parsed=parsed, text="", now=now, profile=rt.settings.profile
+        )
+    _, out, _ = run(capsys, "readings", "--phone", "6175550101")
+    since = onset.astimezone(rt.settings.timezone).strftime("%a %H:%M")
+    assert f"symptom cough since {since}  by patient" in out
+    _, out, _ = run(capsys, "readings", "--phone", "6175550101", "--json")
+    (item,) = json.loads(out)["items"]
+    assert datetime.fromisoformat(item["onset_at"]) == onset
+
+
 def test_an_anc_that_changes_the_picture_pages_the_team(capsys) -> None:  # type: ignore[no-untyped-def]
     from bot.clinical.report import parse_report
     from bot.config import load_settings

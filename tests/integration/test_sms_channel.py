@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import select, update
 
 from bot.db.models import InboundMessage, OutboundMessage, ScheduledJob
@@ -30,6 +31,14 @@ BLAKE = "+16175550111"  # opts out and back in
 CASEY = "+16175550121"  # a red flag in the middle of a report
 DREW = "+16175550131"  # whose page goes undelivered
 STRANGER = "+16175550177"
+# safety-corpus texts through the real stack, one new patient each
+CORPUS_PATIENTS = {
+    "fl-01": ("+16175550141", "Eli Novak"),  # a checklist reply carrying a red flag
+    "fl-07": ("+16175550142", "Fay Osei"),
+    "tp-011": ("+16175550143", "Gus Park"),  # a sustained fever in one text
+    "ms-002": ("+16175550144", "Hana Reid"),  # a negation that must not swallow a symptom
+    "tr-098": ("+16175550145", "Ivo Sato"),  # just out of a hot bath: wait and recheck
+}
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +66,8 @@ def nadir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNadir]:
     commands.append(
         ["patient", "add", "--phone", DREW, "--name", "Drew Park", "--chemo-date", chemo]
     )
+    for phone, name in CORPUS_PATIENTS.values():
+        commands.append(["patient", "add", "--phone", phone, "--name", name, "--chemo-date", chemo])
     for args in commands:
         done = running.cli(*args)
         assert done.returncode == 0, done.stderr
@@ -358,6 +369,38 @@ def _wait_job_done(sessions: Any, phone: str, timeout: float = 20.0) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("the worker did not run the recheck")
+
+
+# --- the safety corpus, through the real stack ----------------------------------------------
+
+
+def _corpus_texts(case_id: str) -> list[str]:
+    corpus = yaml.safe_load((ROOT / "tests" / "safety" / "corpus.yml").read_text(encoding="utf-8"))
+    for entry in corpus["items"]:
+        if entry["id"] == case_id:
+            return [entry["text"]]
+    flow = next(entry for entry in corpus["flows"] if entry["id"] == case_id)
+    return [turn["text"] for turn in flow["turns"]]
+
+
+@pytest.mark.parametrize("case_id", ["fl-01", "fl-07", "tp-011", "ms-002"])
+def test_messy_reports_from_the_corpus_page_the_team(nadir: RunningNadir, case_id: str) -> None:
+    phone, name = CORPUS_PATIENTS[case_id]
+    for count, text in enumerate(_corpus_texts(case_id), start=1):
+        nadir.text(phone, text)
+        nadir.wait_for(phone, count)  # each text is answered before the next is sent
+    assert name in _wait_sms(nadir, NURSE, name)["body"]
+    assert any("617-555-0123" in m["body"] for m in nadir.messages_to(phone))
+
+
+def test_a_reading_straight_out_of_a_hot_bath_is_rechecked_not_paged(nadir: RunningNadir) -> None:
+    phone, name = CORPUS_PATIENTS["tr-098"]
+    [text] = _corpus_texts("tr-098")
+    nadir.text(phone, text)
+    reply = " ".join(m["body"] for m in nadir.wait_for(phone, 1))
+    assert "wait 15-30 minutes" in reply
+    time.sleep(1.0)  # a page, if one were coming, is sent in the same turn
+    assert not any(name in m["body"] for m in nadir.messages_to(NURSE))
 
 
 def _wait_sms(nadir: RunningNadir, phone: str, containing: str, timeout: float = 20.0) -> dict:

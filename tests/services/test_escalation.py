@@ -9,14 +9,22 @@ import pytest
 from sqlalchemy import select
 
 from bot import runtime as runtime_module
-from bot.clinical.model import Assessment, Disposition, FiredRule
-from bot.clinical.report import parse_report
+from bot.clinical.model import (
+    Assessment,
+    Disposition,
+    FiredRule,
+    ParsedTemperature,
+    SymptomCode,
+    SymptomMention,
+)
+from bot.clinical.page import clock_time
+from bot.clinical.report import ParsedReport, parse_report
 from bot.db.migrate import upgrade
 from bot.db.models import Escalation, OutboundMessage, ScheduledJob
 from bot.db.session import unit_of_work
 from bot.runtime import Runtime, utc_now
 from bot.services import enrolment, escalation
-from bot.services.reporting import store_report
+from bot.services.reporting import load_history, readings_and_symptoms, store_report
 from bot.sms import outbox
 from tests.conftest import BACKUP_PHONE, CAREGIVER_PHONE, PATIENT_PHONE, PRIMARY_PHONE
 from tests.support.fake_twilio import FakeTwilio
@@ -48,6 +56,12 @@ def _run_jobs(rt: Runtime, now: datetime) -> int:
         return escalation.run_due_jobs(session, rt.settings, now)
 
 
+def _open_escalations(rt: Runtime) -> list[Escalation]:
+    with unit_of_work(rt.sessions) as session:
+        query = select(Escalation).where(Escalation.status.in_(escalation.OPEN_STATUSES))
+        return list(session.execute(query).scalars())
+
+
 def _care_team_says(rt: Runtime, phone: str, text: str, now: datetime) -> str:
     with unit_of_work(rt.sessions) as session:
         member = enrolment.identify(session, phone).member
@@ -77,6 +91,110 @@ def test_page_says_what_the_nurse_needs_and_no_more(enrolled: Runtime) -> None:
     ):
         assert expected in page.body
     assert len(page.body) <= 320
+
+
+def _report(
+    rt: Runtime,
+    now: datetime,
+    readings: tuple[tuple[float, datetime], ...] = (),
+    symptoms: tuple[SymptomMention, ...] = (),
+) -> Assessment | None:
+    """Store readings (celsius, taken at) and symptoms as the patient's report; page if due."""
+    parsed = ParsedReport(
+        readings=tuple(
+            ParsedTemperature(
+                raw=f"{c}", value=c, unit_given="C", celsius=c, site=None, measured_at=taken
+            )
+            for c, taken in readings
+        ),
+        rejected=(),
+        symptoms=symptoms,
+        fever_reducers=(),
+        says_no_symptoms=False,
+        caregiver_concern=False,
+    )
+    with unit_of_work(rt.sessions) as session:
+        caller = enrolment.identify(session, PATIENT_PHONE)
+        result = store_report(
+            session, caller=caller, parsed=parsed, text="", now=now, profile=rt.settings.profile
+        )
+        escalation.act_on(session, rt.settings, caller, result.assessment, now)
+        return result.assessment
+
+
+def test_a_fever_page_shows_the_raised_readings_and_the_anc_the_rules_used(
+    enrolled: Runtime,
+) -> None:
+    now = utc_now()
+    tz = enrolled.settings.timezone
+    with unit_of_work(enrolled.sessions) as session:
+        patient = enrolment.find_patient(session, PATIENT_PHONE)
+        for value, hours_ago in ((0.4, 30), (2.1, 2)):  # a recent low, then a newer normal
+            enrolment.record_anc(
+                session,
+                patient=patient,
+                value=value,
+                measured_at=now - timedelta(hours=hours_ago),
+                now=now,
+            )
+    fever = ((38.1, now - timedelta(hours=5)), (38.2, now - timedelta(hours=4)))
+    normal = tuple((c, now - timedelta(hours=h)) for c, h in ((37.0, 3), (37.1, 2), (36.9, 1)))
+    assessment = _report(enrolled, now, readings=fever + normal)  # a sustained fever: R2
+    assert assessment is not None and "R2" in {rule.rule for rule in assessment.fired}
+    # acknowledged, a later normal reading sends the member an update: the fever stays on it
+    (code,) = [e.code for e in _open_escalations(enrolled)]
+    _care_team_says(enrolled, PRIMARY_PHONE, f"ACK {code}", now + timedelta(minutes=5))
+    later = now + timedelta(minutes=20)
+    _report(enrolled, later, readings=((36.8, later),))
+    first, update = _messages(enrolled, "page")
+    assert update.body.startswith("UPDATE")
+    for page, latest in ((first, "36.9C/98.4F"), (update, "36.8C/98.2F")):
+        for celsius, taken in fever:
+            assert f"{celsius:.1f}C/" in page.body and clock_time(taken, tz) in page.body
+        assert f". Latest {latest} " in page.body
+        assert "37.0C" not in page.body and "37.1C" not in page.body
+        assert "ANC 0.4 (30h old)" in page.body and "2.1" not in page.body
+        assert "Sx" not in page.body, "no symptom was a criterion"
+        assert len(page.body) <= 320
+
+
+def test_a_symptom_page_says_since_when(enrolled: Runtime) -> None:
+    now = utc_now()
+    onset = now - timedelta(days=2)
+    confusion = SymptomMention(SymptomCode.CONFUSION, "confused since", now, onset_at=onset)
+    _report(enrolled, now, symptoms=(confusion,))
+    (page,) = _messages(enrolled, "page")
+    day = onset.astimezone(enrolled.settings.timezone).strftime("%a")
+    assert f"Sx confusion since {day}" in page.body
+
+
+def test_a_symptom_onset_is_stored_and_read_back(enrolled: Runtime) -> None:
+    now = utc_now()
+    onset = now - timedelta(days=2, hours=3)
+    _report(
+        enrolled,
+        now,
+        symptoms=(
+            SymptomMention(SymptomCode.COUGH, "cough since sunday", now, onset_at=onset),
+            # an onset after the report is a misreading: it began by the report at the latest
+            SymptomMention(
+                SymptomCode.SORE_THROAT, "sore throat", now, onset_at=now + timedelta(hours=1)
+            ),
+            SymptomMention(SymptomCode.RASH, "rash", now),
+        ),
+    )
+    with unit_of_work(enrolled.sessions) as session:
+        patient = enrolment.find_patient(session, PATIENT_PHONE)
+        history = load_history(session, patient, now, enrolled.settings.profile)
+        onsets = {event.code: event.onset_at for event in history.symptoms}
+        listed = {
+            item["code"]: item["onset_at"]
+            for item in readings_and_symptoms(session, patient)
+            if item["kind"] == "symptom"
+        }
+    expected = {SymptomCode.COUGH: onset, SymptomCode.SORE_THROAT: now, SymptomCode.RASH: None}
+    assert onsets == expected
+    assert listed == {code.value: when for code, when in expected.items()}
 
 
 def test_no_acknowledgement_pages_the_backup_and_sends_the_patient_to_the_ed(

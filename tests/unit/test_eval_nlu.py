@@ -5,28 +5,18 @@ Fast: the metric functions are pure and the script only imports Rasa when it loa
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.scripts import load_script
+
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "eval_nlu.py"
 
 
-def _load_script():
-    spec = importlib.util.spec_from_file_location("eval_nlu", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
-
-
-ev = _load_script()
+ev = load_script("eval_nlu")
 
 
 def _prediction(gold: str, predicted: str, text: str = "", seconds: float = 0.005):

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.clinical.model import SymptomCode, SymptomMention
+from bot.clinical.model import Reporter, SymptomCode, SymptomMention
 from bot.clinical.report import parse_report, team_thresholds, with_symptoms
 
 NOW = datetime(2026, 12, 2, 15, 0, tzinfo=timezone.utc)
@@ -30,18 +30,19 @@ def test_a_quoted_team_threshold_is_not_a_reading(
     text: str, threshold: float, readings: list[float]
 ) -> None:
     report = parse(text)
-    assert report.team_threshold_c == threshold
+    assert report.team is not None and report.team.at_or_above_c == threshold
     assert [r.celsius for r in report.readings] == readings
 
 
 def test_a_lower_threshold_is_not_a_call_threshold() -> None:
     quoted = team_thresholds("my sheet says ring if under 36 or over 37.5")
     assert quoted == [(36.0, False), (37.5, True)]
-    assert parse("my sheet says ring if under 36 or over 37.5. its 35.8").team_threshold_c == 37.5
+    team = parse("my sheet says ring if under 36 or over 37.5. its 35.8").team
+    assert team is not None and (team.at_or_above_c, team.below_c) == (37.5, 36.0)
 
 
 def test_a_reading_without_instructions_has_no_team_threshold() -> None:
-    assert parse("38.1 and shivery").team_threshold_c is None
+    assert parse("38.1 and shivery").team is None
 
 
 def test_merging_keeps_the_red_flag_form_and_the_highest_count() -> None:
@@ -53,3 +54,47 @@ def test_merging_keeps_the_red_flag_form_and_the_highest_count() -> None:
     merged = {m.code: m for m in with_symptoms(report, added).symptoms}
     assert merged[SymptomCode.SHORT_OF_BREATH].red_flag
     assert merged[SymptomCode.DIARRHOEA].count == 5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "38.4 but id literally just had a cup of tea",
+        "just out of a hot bath and its saying 38.6",
+        "had a hot chocolate 10 mins ago now 101.5",
+        "38.6ºC but I'd just come in from the gym 20 mins ago",
+    ],
+)
+def test_a_reading_just_after_a_hot_drink_or_bath_is_marked(text: str) -> None:
+    (reading,) = parse(text).readings
+    assert reading.after_warming
+
+
+def test_a_bath_an_hour_ago_does_not_mark_the_reading() -> None:
+    (reading,) = parse("38.5, had a bath an hour ago").readings
+    assert not reading.after_warming
+
+
+def test_someone_elses_reading_is_not_the_patients() -> None:
+    report = parse_report(
+        "my son's got 101 and Im worried Ill catch it, mine's 98.1",
+        NOW,
+        timezone.utc,
+        Reporter.PATIENT,
+    )
+    assert [round(r.celsius, 1) for r in report.readings] == [36.7]
+
+
+def test_a_caregivers_husband_is_the_patient() -> None:
+    report = parse_report("my husband is at 38.4", NOW, timezone.utc, Reporter.CAREGIVER)
+    assert [r.celsius for r in report.readings] == [38.4]
+
+
+def test_an_earlier_cycles_fever_told_as_history_is_not_a_reading() -> None:
+    report = parse("back in march on FEC i was 38.9 and admitted, so far so good this time 98.0")
+    assert [round(r.celsius, 1) for r in report.readings] == [36.7]
+
+
+@pytest.mark.parametrize(("text", "still"), [("still 38.1", True), ("38.1", False)])
+def test_still_raised_is_read(text: str, still: bool) -> None:
+    assert parse(text).still_raised is still

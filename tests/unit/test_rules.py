@@ -19,6 +19,7 @@ from bot.clinical.model import (
     Site,
     SymptomCode,
     SymptomEvent,
+    TeamThresholds,
 )
 from bot.clinical.profiles import PROFILES, RuleProfile, clinical_celsius, get_profile
 from bot.clinical.rules import ADVICE_KEYS, RED_FLAG_CODES, Advice, assess
@@ -712,6 +713,7 @@ def test_every_advice_given_is_one_of_the_known_keys() -> None:
         run(symptom(SymptomCode.CONFUSION)),
         run(reading(38.6), context=patient(60)),
         run(reading(35.7, site=Site.FOREHEAD)),
+        run(Reading(38.6, NOW, after_warming=True)),
     ]
     assert {case.advice for case in cases} == ADVICE_KEYS
 
@@ -755,12 +757,71 @@ def test_a_normal_reading_taken_long_ago_is_not_held_in_view() -> None:
 
 
 def test_the_teams_own_lower_threshold_wins() -> None:
-    card = ClinicalHistory(readings=(reading(37.8),), team_threshold_c=37.5)
+    card = ClinicalHistory(readings=(reading(37.8),), team=TeamThresholds(at_or_above_c=37.5))
     result = assess(patient(), card, NOW, DEFAULT)
     assert result.disposition is Disposition.URGENT
     assert "team's own threshold" in reason(result, "R8")
 
 
 def test_a_reading_below_the_teams_threshold_still_gets_the_default_recheck() -> None:
-    card = ClinicalHistory(readings=(reading(37.6),), team_threshold_c=38.0)
+    card = ClinicalHistory(readings=(reading(37.6),), team=TeamThresholds(at_or_above_c=38.0))
     assert assess(patient(), card, NOW, DEFAULT).disposition is Disposition.RECHECK
+
+
+def test_the_teams_own_low_threshold_wins() -> None:
+    card = ClinicalHistory(readings=(reading(35.8),), team=TeamThresholds(below_c=36.0))
+    result = assess(patient(), card, NOW, DEFAULT)
+    assert result.disposition is Disposition.URGENT
+    assert "team's own threshold" in reason(result, "R7")
+
+
+# --- issue 10, problem 11: over-escalation that trains the team to ignore pages ------------------
+
+
+def test_a_raised_reading_just_after_a_hot_drink_asks_to_wait_and_recheck() -> None:
+    warm = Reading(38.6, NOW, after_warming=True)
+    result = run(warm)
+    assert result.disposition is Disposition.RECHECK
+    assert result.advice == Advice.WAIT_RECHECK.value
+    assert result.recheck_after_minutes == DEFAULT.warming_recheck_minutes
+
+
+def test_a_very_high_reading_after_a_hot_drink_still_pages() -> None:
+    assert run(Reading(39.4, NOW, after_warming=True)).disposition is Disposition.EMERGENCY
+
+
+def test_a_reading_after_a_hot_drink_with_a_symptom_still_pages() -> None:
+    warm = Reading(38.5, NOW, after_warming=True)
+    assert run(warm, symptom(SymptomCode.CHILLS)).pages_care_team
+
+
+def test_a_normal_recheck_after_a_hot_drink_ends_it() -> None:
+    warm = Reading(38.6, NOW - timedelta(minutes=25), after_warming=True)
+    assert run(warm, reading(36.9, 0)).disposition is Disposition.NONE
+
+
+def test_a_raised_recheck_after_a_hot_drink_is_a_fever() -> None:
+    warm = Reading(38.6, NOW - timedelta(minutes=25), after_warming=True)
+    assert run(warm, reading(38.5, 0)).disposition is Disposition.EMERGENCY
+
+
+def test_ibuprofen_on_the_teams_schedule_with_a_normal_reading_needs_nothing() -> None:
+    scheduled = FeverReducerDose(FeverReducer.IBUPROFEN, NOW, scheduled=True)
+    assert run(scheduled, reading(36.8, 0)).disposition is Disposition.NONE
+
+
+def test_scheduled_ibuprofen_with_chills_is_still_urgent() -> None:
+    scheduled = FeverReducerDose(FeverReducer.IBUPROFEN, NOW, scheduled=True)
+    result = run(scheduled, reading(36.8, 0), symptom(SymptomCode.CHILLS))
+    assert result.pages_care_team and "R10" in rules(result)
+
+
+def test_an_unscheduled_dose_with_no_reading_before_it_is_urgent() -> None:
+    assert "R10" in rules(run(dose(30)))
+
+
+def test_a_borderline_reading_the_texter_says_is_still_raised_is_urgent() -> None:
+    still = ClinicalHistory(readings=(reading(38.1),), still_raised=True)
+    result = assess(patient(), still, NOW, DEFAULT)
+    assert result.disposition is Disposition.URGENT
+    assert "still raised" in reason(result, "R5")

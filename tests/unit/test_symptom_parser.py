@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clinical.model import FeverReducer, SymptomCode
+from bot.clinical.model import FeverReducer, Reporter, SymptomCode
 from bot.clinical.symptoms import SymptomParse, find_red_flags, parse_symptoms
 
 NOW = datetime(2024, 3, 5, 18, 0, tzinfo=timezone.utc)  # 1 pm in New York
@@ -658,3 +658,43 @@ def test_dizziness_alone_is_a_symptom_but_not_a_red_flag() -> None:
 def test_a_count_in_the_next_clause_belongs_to_the_diarrhoea() -> None:
     (mention,) = parse("the runs started sunday and hes still going 5 or 6 times a day").symptoms
     assert mention.code is SymptomCode.DIARRHOEA and mention.count == 6
+
+
+def test_looking_terrible_is_feeling_unwell() -> None:
+    codes = {m.code for m in parse("she says she cant move, looks terrible").symptoms}
+    assert SymptomCode.UNWELL in codes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im burning up the phone lines trying to get my scan moved lol",
+        "I'm shaking with excitement, LAST CHEMO on friday!!!",
+        "sweating bullets about my CT on monday",
+        "I'll pass out if i see one more needle lol",
+        "what does a line infection actually look like?",
+        "are mouth ulcers common with FEC?",
+        "is confusion a side effect of chemo?",
+        "the leaflet says mottled skin but id never know",
+        "neulasta bone pain in my hips and lower back",
+    ],
+)
+def test_figures_of_speech_general_questions_and_booster_pain_are_not_reports(text: str) -> None:
+    assert parse(text).symptoms == ()
+
+
+def test_a_patients_relative_is_someone_else_but_a_caregivers_is_the_patient() -> None:
+    text = "husband has a bad cough so hes in the spare room"
+    assert parse_symptoms(text, NOW, CLINIC_TZ, Reporter.PATIENT).symptoms == ()
+    assert parse_symptoms(text, NOW, CLINIC_TZ, Reporter.CAREGIVER).symptoms != ()
+
+
+def test_the_texters_own_symptom_after_a_relative_is_still_theirs() -> None:
+    result = parse_symptoms("my husband says I'm burning up", NOW, CLINIC_TZ, Reporter.PATIENT)
+    assert {m.code for m in result.symptoms} == {SymptomCode.UNWELL}
+
+
+def test_a_dose_on_the_teams_schedule_is_marked_scheduled() -> None:
+    (dose,) = parse("taking ibuprofen every 8 hrs for the bone ache like they said").fever_reducers
+    assert dose.scheduled
+    assert dose.taken_at == NOW

@@ -1,0 +1,51 @@
+"""The safety corpus (tests/safety/corpus.yml): every must-page message and flow pages the team.
+
+Each item runs through the clinical screen and Nadir's report use case on an in-memory database,
+as `make safety` runs it (scripts/eval_safety.py). The held-out part is reported by `make safety`
+and is not a gate here, so that nobody is tempted to tune the code to it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.scripts import load_script
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "tests" / "safety" / "corpus.yml"
+
+
+ev = load_script("eval_safety")
+CASES = ev.load_cases(CORPUS)
+MUST_PAGE = [case for case in CASES if case.expect == "page"]
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> dict[str, object]:
+    return {outcome.case.id: outcome for outcome in ev.run_cases(CASES)}
+
+
+def test_the_corpus_is_big_and_balanced_enough() -> None:
+    singles = [case for case in CASES if not case.is_flow]
+    flows = [case for case in CASES if case.is_flow]
+    assert len(singles) >= 400
+    assert len(flows) >= 30
+    assert len(MUST_PAGE) >= len(CASES) / 2
+    assert sum(1 for case in CASES if case.expect == "no_page") >= len(CASES) / 4
+
+
+@pytest.mark.parametrize("case", MUST_PAGE, ids=[case.id for case in MUST_PAGE])
+def test_a_must_page_item_pages_the_care_team(case, outcomes) -> None:  # type: ignore[no-untyped-def]
+    outcome = outcomes[case.id]
+    assert outcome.paged, (
+        f"{case.id} did not page: {[text for text, _ in case.turns]} -> {outcome.disposition} "
+        f"{list(outcome.rules)}; replies: {list(outcome.replies)}"
+    )
+
+
+def test_at_least_nine_in_ten_must_not_page_items_do_not_page(outcomes) -> None:  # type: ignore[no-untyped-def]
+    quiet = [case for case in CASES if case.expect == "no_page"]
+    over = [case.id for case in quiet if outcomes[case.id].paged]
+    assert len(over) <= len(quiet) * 0.10, f"over-escalated: {over}"

@@ -1,0 +1,63 @@
+"""What Nadir says back to a messy report (issue 10, problems 6, 7, 8 and 12)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot import conversation
+from bot.db.models import Escalation, TemperatureReadingRow
+from bot.db.session import unit_of_work
+from tests.conftest import CAREGIVER_PHONE, PATIENT_PHONE
+
+
+def _readings(rt):  # type: ignore[no-untyped-def]
+    with unit_of_work(rt.sessions) as session:
+        return list(session.execute(select(TemperatureReadingRow)).scalars())
+
+
+def _paged(rt) -> bool:  # type: ignore[no-untyped-def]
+    with unit_of_work(rt.sessions) as session:
+        return session.execute(select(Escalation)).first() is not None
+
+
+def test_a_number_that_may_be_an_age_is_asked_about_not_dropped(enrolled) -> None:  # type: ignore[no-untyped-def]
+    turn = conversation.report(enrolled, CAREGIVER_PHONE, "she is 39", None)
+    assert any("Is 39 her temperature?" in text for text in turn.messages)
+    assert _readings(enrolled) == []  # nothing stored until it is confirmed
+
+
+def test_a_range_is_stored_at_its_highest_and_the_reply_says_so(enrolled) -> None:  # type: ignore[no-untyped-def]
+    turn = conversation.report(enrolled, PATIENT_PHONE, "101-102 all evening", None)
+    assert max(round(r.celsius, 1) for r in _readings(enrolled)) == 38.9
+    assert any('the highest of "101-102' in text for text in turn.messages)
+    assert _paged(enrolled)
+
+
+def test_a_report_that_needs_nothing_still_says_when_to_call(enrolled) -> None:  # type: ignore[no-untyped-def]
+    turn = conversation.report(enrolled, PATIENT_PHONE, "36.8 and no other symptoms", None)
+    assert "day or night" in turn.messages[-1]
+    assert not _paged(enrolled)
+
+
+def test_vague_words_get_a_clarifying_question(enrolled) -> None:  # type: ignore[no-untyped-def]
+    turn = conversation.report(
+        enrolled, CAREGIVER_PHONE, "she says she feels funny wont say what kind", None
+    )
+    assert "?" in turn.messages[0] and "617-555-0123" in turn.messages[0]
+    assert not _paged(enrolled)
+
+
+def test_the_teams_card_wins_and_the_reply_says_to_follow_it(enrolled) -> None:  # type: ignore[no-untyped-def]
+    turn = conversation.report(
+        enrolled, PATIENT_PHONE, "my card says ring at 37.5 and Im 37.8", None
+    )
+    assert [round(r.celsius, 1) for r in _readings(enrolled)] == [37.8]  # 37.5 is the card's
+    assert _paged(enrolled)
+    assert any("Follow your own team's instructions" in text for text in turn.messages)
+
+
+def test_a_duration_in_one_text_is_a_sustained_fever(enrolled) -> None:  # type: ignore[no-untyped-def]
+    turn = conversation.report(enrolled, PATIENT_PHONE, "its been 38.1 for over an hour now", None)
+    assert _paged(enrolled)
+    assert turn.urgent
+    assert any("from" in text and "38.1C" in text for text in turn.messages)
