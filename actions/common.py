@@ -33,4 +33,4 @@ def say(dispatcher: CollectingDispatcher, turn: Turn) -> list[dict[str, Any]]:
             dispatcher.utter_message(text=text, urgent=True)
         else:
             dispatcher.utter_message(text=text)
-    return [SlotSet(REPORT_STEP, turn.step.value if turn.step else None)]
+    return [SlotSet(REPORT_STEP, turn.step_slot)]

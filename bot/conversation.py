@@ -35,6 +35,7 @@ from bot.clinical.profiles import celsius_to_fahrenheit
 from bot.clinical.report import ParsedReport, checklist_mentions, parse_report, with_symptoms
 from bot.clinical.rules import SYMPTOM_LABELS
 from bot.clinical.symptoms import find_red_flags
+from bot.clinical.temperature import plausible_unit, to_celsius
 from bot.db.models import SymptomReportRow
 from bot.db.session import unit_of_work
 from bot.knowledge import KnowledgeBase, load_knowledge_base, render
@@ -48,6 +49,7 @@ class Step(str, enum.Enum):
     """The question of a guided report (or a numbered menu) that is waiting for an answer."""
 
     TEMPERATURE = "temperature"
+    CONFIRM_TEMPERATURE = "confirm_temperature"  # "Is 39 her temperature?"
     CHECKLIST = "checklist"
     DIARRHOEA_COUNT = "diarrhoea_count"
     MENU = "menu"
@@ -57,15 +59,41 @@ class Step(str, enum.Enum):
 class Turn:
     messages: tuple[str, ...]
     step: Step | None = None
+    # the number a CONFIRM_TEMPERATURE step asks about ("Is 39 her temperature?")
+    asked_about: float | None = None
     # carries emergency or urgent advice: delivered even to a number that opted out of texts
     urgent: bool = False
+
+    @property
+    def step_slot(self) -> str | None:
+        """The pending step as the dialogue stores it: "confirm_temperature:39" keeps the number."""
+        if self.step is None:
+            return None
+        if self.step is Step.CONFIRM_TEMPERATURE and self.asked_about is not None:
+            return f"{self.step.value}:{self.asked_about:g}"
+        return self.step.value
 
 
 def _step(value: str | None) -> Step | None:
     try:
-        return Step(value) if value else None
+        return Step(value.split(":")[0]) if value else None
     except ValueError:
         return None
+
+
+def _asked_about(value: str | None) -> float | None:
+    """The number in a "confirm_temperature:39" step; None for any other."""
+    if not value or ":" not in value:
+        return None
+    try:
+        return float(value.split(":", 1)[1])
+    except ValueError:
+        return None
+
+
+def _keep_step(step_value: str | None) -> dict[str, object]:
+    """The Turn fields that keep a pending step (and its number) while something else is said."""
+    return {"step": _step(step_value), "asked_about": _asked_about(step_value)}
 
 
 def describe_reading(
@@ -137,9 +165,9 @@ def _saved_line(result: ReportResult, tz: tzinfo, now: datetime) -> str:
 
 
 def _rejected_line(rejected: tuple[ParsedTemperature, ...], clinic: Clinic, text: str) -> str:
-    unsure = [r for r in rejected if r.problem is ReadingProblem.AGE_OR_TEMPERATURE]
-    if unsure:
-        return _age_or_temperature_question(unsure[0], clinic, text)
+    unsure = _age_or_temperature(rejected)
+    if unsure is not None:
+        return _age_or_temperature_question(unsure, clinic, text)
     shown = ", ".join(f'"{r.raw.strip()[:20] or r.value}"' for r in rejected[:3])
     return (
         f"I could not use {shown} as a temperature, so I did not save it. Please check the "
@@ -214,6 +242,9 @@ def _report_turn(
     messages: list[str] = []
     advice = _advice(rt, result, paged)
     urgent = result.assessment is not None and result.assessment.pages_care_team
+    if advice and _ASKS_WHETHER_TO_CALL.search(text):
+        # "would you phone with 37.8?" is answered first, then the how (issue 10, problem 12)
+        advice = ("Yes, call now. " if urgent else "Not yet at this reading. ") + advice
     if urgent and advice:
         messages.append(advice)  # what to do now comes first
     if result.stored_anything:
@@ -236,6 +267,14 @@ def _report_turn(
     elif ask_next is Step.TEMPERATURE and not result.rejected:
         messages.append(ask_temperature_text())
     return Turn(tuple(messages), ask_next, urgent=urgent)
+
+
+_ASKS_WHETHER_TO_CALL = re.compile(
+    r"\b(?:should|shall|do|would|must|need to|can)\s+(?:i|we|you)\s+(?:\w+\s+){0,2}?"
+    r"(?:call|ring|phone|go in|go to|contact)\b|\b(?:call|ring|phone)\s+(?:now\s+)?or\s+wait"
+    r"|\bis (?:it|that) (?:time|worth|enough) (?:to )?(?:call|ring|phone)",
+    re.IGNORECASE,
+)
 
 
 def _follow_your_team(rt: Runtime, team: TeamThresholds) -> str:
@@ -328,7 +367,9 @@ def report(
         )
         return _not_enrolled(rt.settings.clinic, serious)
     if step is not None:
-        answered = _answer_pending_step(rt, caller, step, text, parsed, now)
+        answered = _answer_pending_step(
+            rt, caller, step, text, parsed, now, _asked_about(step_value)
+        )
         if answered is not None:
             return answered
     if not parsed.has_clinical_content:
@@ -348,7 +389,10 @@ def _record(
 ) -> Turn:
     result, paged = _store_and_escalate(rt, caller, parsed, text, now, diarrhoea_count)
     ask_next: Step | None = None
-    if result.rejected and not result.stored_anything:
+    unsure = _age_or_temperature(result.rejected)
+    if unsure is not None:
+        ask_next = Step.CONFIRM_TEMPERATURE
+    elif result.rejected and not result.stored_anything:
         ask_next = Step.TEMPERATURE
     elif (
         result.readings
@@ -360,10 +404,16 @@ def _record(
     elif diarrhoea_count is None and _needs_diarrhoea_count(result.symptoms):
         ask_next = Step.DIARRHOEA_COUNT
     turn = _report_turn(rt, result, paged, now, ask_next, text)
+    if turn.step is Step.CONFIRM_TEMPERATURE and unsure is not None:
+        turn = replace(turn, asked_about=unsure.value)
     if diarrhoea_count is None:
         return turn
     counted = f"Saved: diarrhea {diarrhoea_count} times in 24 hours."
     return replace(turn, messages=(counted, *turn.messages))
+
+
+def _age_or_temperature(rejected: tuple[ParsedTemperature, ...]) -> ParsedTemperature | None:
+    return next((r for r in rejected if r.problem is ReadingProblem.AGE_OR_TEMPERATURE), None)
 
 
 def _needs_diarrhoea_count(symptoms: tuple[SymptomMention, ...]) -> bool:
@@ -374,7 +424,13 @@ NOTED_NONE = "Thanks, noted: none of those. Text me any time something changes."
 
 
 def _answer_pending_step(
-    rt: Runtime, caller: Caller, step: Step, text: str, parsed: ParsedReport, now: datetime
+    rt: Runtime,
+    caller: Caller,
+    step: Step,
+    text: str,
+    parsed: ParsedReport,
+    now: datetime,
+    asked_about: float | None = None,
 ) -> Turn | None:
     """The reply to a question Nadir asked (menu, checklist, diarrhoea count); None if it isn't one.
 
@@ -388,6 +444,16 @@ def _answer_pending_step(
             return Turn(("Ask me in your own words, like: can I eat sushi? can I keep my cat?",))
         if choice == "3":
             return answer_question(rt, "ask_fever_threshold", text, None).turn
+    if step is Step.CONFIRM_TEMPERATURE and not parsed.readings:
+        confirmed = _confirm_temperature(text, asked_about)
+        if confirmed is True:
+            return _record(
+                rt, caller, replace(parsed, readings=(_asked_reading(asked_about, now),)), text, now
+            )
+        if confirmed is False:
+            return Turn(
+                (f"Thanks, noted: {asked_about:g} is not a temperature. {when_to_call(rt)}",)
+            )
     if step is Step.DIARRHOEA_COUNT:
         count = _first_count(text, parsed)
         if count is not None:
@@ -414,6 +480,39 @@ def _answer_pending_step(
             return Turn((NOTED_NONE,))
         return _record(rt, caller, chosen, text, now, answered_checklist=True)
     return None
+
+
+_YES_RE = re.compile(
+    r"^\W*(?:y|yes|yeah|yea|yep|yup|aye|correct|right|that's right|thats right|it is|yes it is"
+    r"|yes that's her temp|temp|temperature|her temp|his temp|my temp)\b",
+    re.IGNORECASE,
+)
+_NO_RE = re.compile(
+    r"^\W*(?:n|no|nope|nah)\b|\b(?:age|years? old|yrs old|how old)\b", re.IGNORECASE
+)
+
+
+def _confirm_temperature(text: str, asked_about: float | None) -> bool | None:
+    """True for "yes", False for "no, that's her age", None when the reply is something else."""
+    if asked_about is None:
+        return None
+    if _NO_RE.search(text):
+        return False
+    return True if _YES_RE.search(text) else None
+
+
+def _asked_reading(value: float | None, now: datetime) -> ParsedTemperature:
+    """The number asked about, confirmed as a temperature (its unit from the plausible range)."""
+    number = value or 0.0
+    unit = plausible_unit(number) or "C"
+    return ParsedTemperature(
+        raw=f"{number:g} (confirmed)",
+        value=number,
+        unit_given=None,
+        celsius=to_celsius(number, unit),
+        site=None,
+        measured_at=now,
+    )
 
 
 def _without_numbers(parsed: ParsedReport, numbers: set[int]) -> ParsedReport:
@@ -452,6 +551,8 @@ def _clarifying_question(rt: Runtime) -> str:
 
 
 def _still_waiting(step: Step) -> str:
+    if step is Step.CONFIRM_TEMPERATURE:
+        return "Was that number a temperature? Text YES, or text the temperature with C or F."
     if step is Step.CHECKLIST:
         return f"Sorry, I didn't get that. {checklist_prompt()}"
     if step is Step.DIARRHOEA_COUNT:
@@ -562,7 +663,7 @@ def answer_question(rt: Runtime, intent: str, text: str, step_value: str | None)
     resume = resume_prompt(step_value)
     if resume:
         messages += (resume,)
-    return Answer(Turn(messages, _step(step_value)), topic.id if topic.more else None, 1)
+    return Answer(Turn(messages, **_keep_step(step_value)), topic.id if topic.more else None, 1)
 
 
 def more(rt: Runtime, topic_id: str | None, parts_sent: int, step_value: str | None) -> Answer:
@@ -570,14 +671,18 @@ def more(rt: Runtime, topic_id: str | None, parts_sent: int, step_value: str | N
     topic = knowledge_base().get(topic_id) if topic_id else None
     if topic is None or parts_sent < 1 or parts_sent - 1 >= len(topic.more):
         text = "That's all I have on that. Ask me another question, or text a temperature to report it."
-        return Answer(Turn((text,), _step(step_value)), None, 0)
+        return Answer(Turn((text,), **_keep_step(step_value)), None, 0)
     part = render(topic.more[parts_sent - 1], clinic.name, clinic.phone_24h)
     has_more = parts_sent < len(topic.more)
     if has_more:
         part += " Text MORE for more."
     source = f"Source: {topic.source.organisation}, reviewed {topic.reviewed:%b %Y}."
     messages = (part,) if has_more else (part, source)
-    return Answer(Turn(messages, _step(step_value)), topic.id if has_more else None, parts_sent + 1)
+    return Answer(
+        Turn(messages, **_keep_step(step_value)),
+        topic.id if has_more else None,
+        parts_sent + 1,
+    )
 
 
 def greet(rt: Runtime, phone: str) -> Turn:

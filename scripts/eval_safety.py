@@ -219,7 +219,7 @@ class Clinic:
                 replies.append("(not a report: answered as a question)")
                 continue
             turn = conversation.report(self.rt, phone, text, step, now=now)
-            step = turn.step.value if turn.step else None
+            step = turn.step_slot
             replies.extend(turn.messages)
             asked = asked or _asks(turn)
             with unit_of_work(self.rt.sessions) as session:
@@ -244,7 +244,8 @@ class Clinic:
 
 def _asks(turn: conversation.Turn) -> bool:
     """The reply asks the texter to check a number or say more (not the symptom checklist)."""
-    return turn.step is conversation.Step.TEMPERATURE or any(
+    asking = (conversation.Step.TEMPERATURE, conversation.Step.CONFIRM_TEMPERATURE)
+    return turn.step in asking or any(
         "?" in message and "Any of these now?" not in message for message in turn.messages
     )
 

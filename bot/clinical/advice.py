@@ -64,7 +64,7 @@ def to_gsm7(text: str) -> str:
     return "".join(kept)
 
 
-# {team}: the clinic's 24-hour line; {emergency}: emergency services; {threshold}: "100.4F/38.0C"
+# {team}: the clinic's 24-hour line; {emergency}: emergency services; {threshold}: "100.4F (38C)"
 _TEMPLATES: dict[tuple[Advice, Reporter], str] = {
     (Advice.EMERGENCY_SERVICES, Reporter.PATIENT): (
         "Please call {emergency} now or go to the nearest emergency department. These signs "
@@ -107,29 +107,28 @@ _TEMPLATES: dict[tuple[Advice, Reporter], str] = {
         "You can also call their care team on {team}. If they get much worse, call {emergency}."
     ),
     (Advice.RECHECK_1H, Reporter.PATIENT): (
-        "Please check your temperature again in 1 hour with the same thermometer (no food or "
-        "drink for 15-30 min before) and text me the number. Call {team} at once, day or "
-        "night, if the new reading is {threshold} or higher, or if you feel worse, feel unwell, or get "
-        "chills or any new symptom."
+        "Please check again in 1 hour with the same thermometer (no food or drink for 15-30 min "
+        "before) and text me the number. Call {team} at once, day or night, if it is still "
+        "{threshold} or higher, or if you feel worse, feel unwell, or get chills or any new "
+        "symptom."
     ),
     (Advice.RECHECK_1H, Reporter.CAREGIVER): (
         "Please check the patient's temperature again in 1 hour with the same thermometer (no "
         "food or drink for 15-30 min before) and text me the number. Call {team} at once, day "
-        "or night, if the new reading is {threshold} or higher, or if they seem worse, feel unwell, or get "
-        "chills or any new symptom."
+        "or night, if it is still {threshold} or higher, or if they seem worse, feel unwell, or "
+        "get chills or any new symptom."
     ),
     (Advice.WAIT_RECHECK, Reporter.PATIENT): (
-        "A hot drink, food, exercise or a hot bath can raise the reading for a while. Please "
-        "wait 15-30 minutes without eating or drinking, take it again by mouth and text me the "
-        "number. Call {team} at once, day or night, if the new reading is {threshold} or "
-        "higher, or if you feel unwell, or get chills or any new symptom."
+        "A hot drink, food, exercise or a hot bath can raise a mouth reading for a while. "
+        "Check again by mouth 15-30 minutes after the last food or drink and text me the "
+        "number. Call {team} at once, day or night, if it is still {threshold} or higher, "
+        "or if you feel unwell, or get chills or any new symptom."
     ),
     (Advice.WAIT_RECHECK, Reporter.CAREGIVER): (
-        "A hot drink, food, exercise or a hot bath can raise the reading for a while. Please "
-        "wait 15-30 minutes with nothing to eat or drink, take the patient's temperature again "
-        "by mouth and text me the number. Call {team} at once, day or night, if the new "
-        "reading is {threshold} or higher, or if they feel unwell, or get chills or any new "
-        "symptom."
+        "A hot drink, food, exercise or a hot bath can raise a mouth reading for a while. "
+        "Check again by mouth 15-30 minutes after the last food or drink and text me the "
+        "number. Call {team} at once, day or night, if it is still {threshold} or higher, "
+        "or if they feel unwell, or get chills or any new symptom."
     ),
     (Advice.RECHECK_ORAL, Reporter.PATIENT): (
         "Armpit and forehead readings can be off. Please take your temperature by mouth (no "
@@ -211,4 +210,5 @@ def _call_threshold_text(profile: RuleProfile) -> str:
         if profile.escalate_low_grade_c is not None
         else profile.sustained_fever_c
     )
-    return f"{celsius_to_fahrenheit(celsius):.1f}F/{celsius:.1f}C"
+    # written as the education answers write it: "100.4F (38C)"
+    return f"{celsius_to_fahrenheit(celsius):.1f}F ({celsius:g}C)"

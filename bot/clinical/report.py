@@ -108,13 +108,12 @@ def checklist_mentions(
 
 
 # "my card says ring at 37.5", "nurse told us to call if she goes over 38", "the leaflet says
-# 38 or above": a number the team gave, not a reading
+# 38 or above": a number the team gave, not a reading ("should I ring at 37.6?" is a reading)
 _INSTRUCTION_RE = re.compile(
-    r"(?:(?:card|book|booklet|sheet|leaflet|instructions?|nurse|team|hospital|onc\w*|doctor|dr"
-    r"|chart|letter|they|he|she)\s+(?:\w+\s+){0,2}?(?:says?|said|told|tells|gave)\b"
-    r"|\b(?:call|ring|phone|contact|go\s+in|come\s+in)\s+(?:\w+\s+){0,3}?"
-    r"(?:at|if|over|above|when|from))"
-    r"(?P<rest>(?:[^.?!\n]|\.(?=\d)){0,50})",
+    r"(?:card|book|booklet|sheet|leaflet|instructions?|nurse|team|hospital|onc\w*|doctor|dr"
+    r"|chart|letter|they|he|she)\s+(?:\w+\s+){0,3}?(?:says?|said|told|tells|gave)\b"
+    # a lookahead, so that a second instruction inside this one's reach is found too
+    r"(?=(?P<rest>(?:[^.?!\n]|\.(?=\d)){0,50}))",
     re.IGNORECASE,
 )
 _QUOTED_NUMBER_RE = re.compile(

@@ -824,7 +824,12 @@ def _read_words_before(words_before: list[_Word]) -> _WordsBefore:
             return _WordsBefore(cue_start, temperature_word=False, other_measure=True)
         if _is_temperature_word(word.text):
             return _WordsBefore(word.start, temperature_word=True, other_measure=False)
-        if word.text in _OTHER_MEASURE_WORDS and not _sat_on(words_before, index):
+        if (
+            word.text in _OTHER_MEASURE_WORDS
+            and not _sat_on(words_before, index)
+            # "phone 0800...", but "would you phone with 37.8?" asks about a reading
+            and not (word.text in _CALL_WORDS and index > 0)
+        ):
             # "heart rate is at 98": only a temperature word nearer than the measure wins
             return _WordsBefore(cue_start, temperature_word=False, other_measure=True)
         if word.text in _LINKING_CUES and cue_start is None:
@@ -832,6 +837,9 @@ def _read_words_before(words_before: list[_Word]) -> _WordsBefore:
         if word.text in ("and", "but"):
             break  # "neulasta pain and its 100.9": the words before "and" are another item
     return _WordsBefore(cue_start, temperature_word=False, other_measure=False)
+
+
+_CALL_WORDS = frozenset({"call", "phone", "tel"})
 
 
 def _sat_on(words_before: list[_Word], index: int) -> bool:

@@ -119,6 +119,14 @@ _SINCE_CLOCK_RE = re.compile(
 )
 _SINCE_PERIOD_RE = re.compile(r"\bsince\s+" + _PERIOD + r"\b", re.IGNORECASE)
 _PERIOD_RE = re.compile(r"\b" + _PERIOD + r"\b", re.IGNORECASE)
+# "since Sunday", "on Saturday", "monday night": the latest such day (not "next Monday")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_RE = re.compile(
+    r"(?<!next )(?<!coming )\b(?P<weekday>mon|tues?|wed(?:nes)?|thur?s?|fri|satur|sun)day"
+    r"(?:\s+(?P<part>morning|afternoon|evening|night|tea ?time|lunch ?time))?\b",
+    re.IGNORECASE,
+)
+_WEEKDAY_PART_CLOCK = {"teatime": time(17, 0), "tea time": time(17, 0), "lunchtime": time(12, 0)}
 _NOW_RE = re.compile(
     r"\b(?:just\s+now|right\s+now|now|currently|at\s+the\s+moment)\b", re.IGNORECASE
 )
@@ -166,6 +174,7 @@ def find_time_references(text: str, now: datetime, local_tz: tzinfo) -> list[Tim
         (_CLOCK_RE, lambda match: _resolve_clock(match, now, local_tz)),
         (_PERIOD_RE, lambda match: _resolve_period(match.group("period"), now, local_tz)),
         (_NOW_RE, lambda _match: now),
+        (_WEEKDAY_RE, lambda match: _resolve_weekday(match, now, local_tz)),
     )
     for pattern, resolve in finders:
         for match in pattern.finditer(text):
@@ -456,6 +465,17 @@ def _resolve_period(period_text: str, now: datetime, local_tz: tzinfo) -> dateti
         return _local(today - timedelta(days=1), _PERIOD_CLOCK["night"], local_tz)
     part = period.split()[-1]
     return min(_local(today, _PERIOD_CLOCK[part], local_tz), now)
+
+
+def _resolve_weekday(match: re.Match[str], now: datetime, local_tz: tzinfo) -> datetime:
+    """The latest such day up to today, at the part of day named (noon when none is)."""
+    prefix = match.group("weekday").lower()[:3]
+    weekday = next(index for index, name in enumerate(_WEEKDAYS) if name.startswith(prefix))
+    today = now.astimezone(local_tz).date()
+    day = today - timedelta(days=(today.weekday() - weekday) % 7)
+    part = " ".join((match.group("part") or "").lower().split())
+    clock = _WEEKDAY_PART_CLOCK.get(part) or _PERIOD_CLOCK.get(part) or time(12, 0)
+    return min(_local(day, clock, local_tz), now)
 
 
 def _local(day: date, clock: time, local_tz: tzinfo) -> datetime:

@@ -398,7 +398,7 @@ def test_a_reading_straight_out_of_a_hot_bath_is_rechecked_not_paged(nadir: Runn
     [text] = _corpus_texts("tr-098")
     nadir.text(phone, text)
     reply = " ".join(m["body"] for m in nadir.wait_for(phone, 1))
-    assert "wait 15-30 minutes" in reply
+    assert "15-30 minutes after the last food or drink" in reply
     time.sleep(1.0)  # a page, if one were coming, is sent in the same turn
     assert not any(name in m["body"] for m in nadir.messages_to(NURSE))
 

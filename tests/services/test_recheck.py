@@ -129,3 +129,34 @@ def test_a_caregivers_recheck_is_followed_up_with_the_caregiver(enrolled: Runtim
     assert _texts(enrolled, PATIENT_PHONE) == []
     (opened,) = _escalations(enrolled)
     assert opened.notify_phone == CAREGIVER_PHONE
+
+
+def test_a_lower_armpit_reading_does_not_end_the_follow_up_of_an_oral_38_1(
+    enrolled: Runtime,
+) -> None:
+    start = utc_now()
+    assert _report(enrolled, PATIENT_PHONE, "38.1 by mouth, no symptoms", start) == "recheck"
+    later = start + 5 * MINUTES
+    assert _report(enrolled, PATIENT_PHONE, "36.8 under my arm", later) == "recheck"
+
+    _run_jobs(enrolled, later + 61 * MINUTES)
+    _run_jobs(enrolled, later + 92 * MINUTES)
+    _run_jobs(enrolled, later + 123 * MINUTES)
+
+    (opened,) = _escalations(enrolled)  # silence after it still ends with the team asked to call
+    assert "R5" in opened.criteria
+
+
+def test_silence_after_a_raised_reading_straight_after_a_hot_drink_asks_the_team_to_call(
+    enrolled: Runtime,
+) -> None:
+    start = utc_now()
+    assert _report(enrolled, PATIENT_PHONE, "38.6 but I just had a cup of tea", start) == "recheck"
+    assert _escalations(enrolled) == []
+
+    _run_jobs(enrolled, start + 21 * MINUTES)
+    _run_jobs(enrolled, start + 52 * MINUTES)
+    _run_jobs(enrolled, start + 83 * MINUTES)
+
+    (opened,) = _escalations(enrolled)
+    assert "R0" in opened.criteria

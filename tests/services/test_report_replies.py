@@ -61,3 +61,29 @@ def test_a_duration_in_one_text_is_a_sustained_fever(enrolled) -> None:  # type:
     assert _paged(enrolled)
     assert turn.urgent
     assert any("from" in text and "38.1C" in text for text in turn.messages)
+
+
+def test_yes_to_is_39_her_temperature_stores_it_and_pages(enrolled) -> None:  # type: ignore[no-untyped-def]
+    asked = conversation.report(enrolled, CAREGIVER_PHONE, "she is 39", None)
+    assert asked.step_slot == "confirm_temperature:39"
+    conversation.report(enrolled, CAREGIVER_PHONE, "yes", asked.step_slot)
+    assert [round(r.celsius, 1) for r in _readings(enrolled)] == [39.0]
+    assert _paged(enrolled)
+
+
+def test_no_its_her_age_stores_nothing(enrolled) -> None:  # type: ignore[no-untyped-def]
+    asked = conversation.report(enrolled, CAREGIVER_PHONE, "she is 39", None)
+    turn = conversation.report(enrolled, CAREGIVER_PHONE, "no thats her age lol", asked.step_slot)
+    assert _readings(enrolled) == [] and not _paged(enrolled)
+    assert "not a temperature" in turn.messages[0]
+
+
+def test_a_question_whether_to_call_is_answered_directly(enrolled) -> None:  # type: ignore[no-untyped-def]
+    turn = conversation.report(
+        enrolled, PATIENT_PHONE, "would you phone with 37.8? my card says 37.5", None
+    )
+    assert turn.messages[0].startswith("Yes, call now.")
+    other = conversation.report(enrolled, CAREGIVER_PHONE, "should I ring at 37.6?", None)
+    assert other.messages[-1].startswith("Not yet at this reading.") or any(
+        m.startswith("Not yet at this reading.") for m in other.messages
+    )

@@ -25,6 +25,7 @@ from bot.clinical.model import (
 )
 from bot.clinical.profiles import get_profile
 from bot.clinical.rules import Advice, assess
+from bot.knowledge import load_knowledge_base
 
 CLINIC = Clinic(name="Riverside Oncology", phone_24h="+1 (555) 010-0199", emergency_number="911")
 UK_CLINIC = Clinic(name="Northgate", phone_24h="0161 446 3658", emergency_number="999")
@@ -133,8 +134,8 @@ def test_recheck_text_says_how_and_when_to_call_at_once() -> None:
         "15-30 min",
         "text me the number",
         f"Call {CLINIC.phone_24h} at once",
-        # after a 100.6F reading, "if it is 100.4F or higher" left unclear which reading
-        "if the new reading is 100.4F/38.0C or higher",
+        # after a 100.6F reading, "still" says the new reading is meant, as the answers say
+        "if it is still 100.4F (38C) or higher",
         "feel worse",
         "chills",
         "any new symptom",
@@ -148,7 +149,7 @@ def test_recheck_text_uses_the_uk_threshold_with_the_uk_profile() -> None:
     text = patient_advice(
         assessment, UK_CLINIC, Reporter.PATIENT, paged=False, profile=get_profile("uk")
     )
-    assert "99.5F/37.5C or higher" in text
+    assert "99.5F (37.5C) or higher" in text
 
 
 def test_oral_recheck_without_paging_asks_for_a_reading_by_mouth() -> None:
@@ -232,3 +233,26 @@ def test_a_fever_on_chemo_turns_into_the_fn_text_end_to_end() -> None:
     text = patient_advice(assessment, CLINIC, Reporter.PATIENT, paged=True)
     assert "Do not wait until morning." in text
     assert gsm7_length(text) <= URGENT_TEXT_MAX_LENGTH
+
+
+@pytest.mark.parametrize(
+    ("advice", "topic_id", "shared"),
+    [
+        (Advice.RECHECK_1H, "fever_threshold", "if it is still 100.4F (38C) or higher"),
+        (Advice.RECHECK_1H, "fever_threshold", "again in 1 hour"),
+        (
+            Advice.WAIT_RECHECK,
+            "temperature_after_drinking",
+            "heck again by mouth 15-30 minutes after the last food or drink",
+        ),
+        (Advice.WAIT_RECHECK, "temperature_after_drinking", "still 100.4F (38C) or higher"),
+    ],
+)
+def test_the_recheck_advice_and_the_education_answer_say_the_same_thing(
+    advice: Advice, topic_id: str, shared: str
+) -> None:
+    topic = load_knowledge_base().get(topic_id)
+    assert topic is not None
+    answer = " ".join(topic.answer.split())
+    assert shared in advice_text(advice, Disposition.RECHECK, paged=False)
+    assert shared in answer

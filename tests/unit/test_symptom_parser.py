@@ -563,6 +563,7 @@ def test_a_long_message_is_read_up_to_its_first_two_thousand_characters() -> Non
 def test_a_symptom_with_a_past_onset_is_present_now(text: str, code: SymptomCode) -> None:
     mention = next(m for m in parse(text).symptoms if m.code is code)
     assert mention.occurred_at == NOW
+    assert mention.onset_at is not None and mention.onset_at < NOW - timedelta(hours=12)
 
 
 @pytest.mark.parametrize(

@@ -540,3 +540,8 @@ def test_random_input_never_raises_and_never_yields_an_invalid_reading() -> None
                 assert 32.0 <= reading.celsius <= 43.0
             else:
                 assert reading.celsius is None
+
+
+def test_a_reading_asked_about_after_phone_is_a_reading() -> None:
+    readings = parse_temperatures("would you phone with 37.8?", NOW, CLINIC_TZ)
+    assert [r.celsius for r in readings] == [37.8]

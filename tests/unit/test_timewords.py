@@ -292,3 +292,20 @@ def test_intervals_give_the_time_between_checks() -> None:
         timedelta(hours=1),
         timedelta(minutes=15),
     ]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "days_back", "hour"),
+    [("since Sunday", 2, 12), ("on saturday night", 3, 22), ("Tuesday morning", 0, 8)],
+)
+def test_a_weekday_is_the_latest_such_day(phrase: str, days_back: int, hour: int) -> None:
+    now = datetime(2026, 12, 1, 15, 0, tzinfo=CLINIC_TZ)  # a Tuesday afternoon
+    (reference,) = find_time_references(phrase, now.astimezone(timezone.utc), CLINIC_TZ)
+    local = reference.when.astimezone(CLINIC_TZ)
+    assert (now.date() - local.date()).days == days_back
+    assert local.hour == hour
+
+
+def test_next_monday_is_not_a_past_time() -> None:
+    now = datetime(2026, 12, 1, 15, 0, tzinfo=CLINIC_TZ)
+    assert find_time_references("see the GP next monday", now, CLINIC_TZ) == []
