@@ -358,7 +358,9 @@ def report(
     step = _step(step_value)
     with unit_of_work(rt.sessions) as session:
         caller = identify(session, phone, rt.settings.default_region)
-    parsed = parse_report(text, now, rt.settings.timezone)
+    # a patient's "my husband has a cough" is someone else's cough; a caregiver's is the patient's
+    texter = Reporter.CAREGIVER if caller.kind is CallerKind.CAREGIVER else Reporter.PATIENT
+    parsed = parse_report(text, now, rt.settings.timezone, texter)
     if caller.kind is CallerKind.CARE_TEAM:
         return _care_team_number(rt.settings.clinic)
     if caller.kind is CallerKind.UNKNOWN:

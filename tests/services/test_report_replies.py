@@ -87,3 +87,12 @@ def test_a_question_whether_to_call_is_answered_directly(enrolled) -> None:  # t
     assert other.messages[-1].startswith("Not yet at this reading.") or any(
         m.startswith("Not yet at this reading.") for m in other.messages
     )
+
+
+def test_a_patients_husbands_cough_is_not_theirs_but_a_caregivers_husband_is_the_patient(
+    enrolled,
+) -> None:  # type: ignore[no-untyped-def]
+    conversation.report(enrolled, PATIENT_PHONE, "husband has a bad cough, i feel fine 36.4", None)
+    assert not _paged(enrolled)
+    conversation.report(enrolled, CAREGIVER_PHONE, "my husband has a bad cough", None)
+    assert _paged(enrolled)
