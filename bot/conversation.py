@@ -453,9 +453,12 @@ def _answer_pending_step(
                 rt, caller, replace(parsed, readings=(_asked_reading(asked_about, now),)), text, now
             )
         if confirmed is False:
-            return Turn(
-                (f"Thanks, noted: {asked_about:g} is not a temperature. {when_to_call(rt)}",)
-            )
+            noted = f"Thanks, noted: {asked_about:g} is not a temperature."
+            if not parsed.has_clinical_content:
+                return Turn((f"{noted} {when_to_call(rt)}",))
+            # "no, she's 39 on Thursday, but she's not herself": the rest is still a report
+            turn = _record(rt, caller, parsed, text, now)
+            return replace(turn, messages=(noted, *turn.messages))
     if step is Step.DIARRHOEA_COUNT:
         count = _first_count(text, parsed)
         if count is not None:

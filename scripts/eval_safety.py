@@ -228,18 +228,23 @@ class Clinic:
             if assessment.disposition.rank > highest.rank:
                 highest = assessment.disposition
                 rules = tuple(dict.fromkeys(rule.rule for rule in assessment.fired))
+        # a page may carry what the rules saw only in that message (a quoted team threshold)
+        pages = self._pages(patient_id)
+        highest = max([highest, *pages], key=lambda disposition: disposition.rank)
         return Outcome(
             case=case,
-            paged=self._paged(patient_id),
+            paged=bool(pages),
             disposition=highest.value,
             rules=rules,
             asked=asked,
             replies=tuple(replies),
         )
 
-    def _paged(self, patient_id: int) -> bool:
+    def _pages(self, patient_id: int) -> list[Disposition]:
+        """The dispositions the care team was paged with for this patient."""
         with unit_of_work(self.rt.sessions) as session:
-            return session.query(Escalation).filter(Escalation.patient_id == patient_id).count() > 0
+            rows = session.query(Escalation).filter(Escalation.patient_id == patient_id)
+            return [Disposition(row.disposition) for row in rows]
 
 
 def _asks(turn: conversation.Turn) -> bool:

@@ -94,6 +94,8 @@ class SymptomCode(str, enum.Enum):
     VOMITING = "vomiting"
     MOUTH_SORES = "mouth_sores"
     LINE_SITE = "line_site"  # redness, swelling, pain or drainage at a port/PICC/line
+    # redness, heat, swelling or pus anywhere else: a wound, a drain, a scratch, an eye
+    SKIN_INFECTION = "skin_infection"
     CONFUSION = "confusion"
     SEIZURE = "seizure"  # a fit: stiffening, jerking, eyes rolled back (a red flag)
     DIZZINESS = "dizziness"  # dizziness, light-headedness, fainting

@@ -20,12 +20,7 @@ from bot.clinical.model import (
     SymptomMention,
     TeamThresholds,
 )
-from bot.clinical.symptoms import (
-    about_someone_else,
-    in_past_history,
-    one_per_code,
-    parse_symptoms,
-)
+from bot.clinical.symptoms import not_the_patients_now, one_per_code, parse_symptoms
 from bot.clinical.temperature import parse_temperatures, plausible_unit, to_celsius
 
 
@@ -57,7 +52,7 @@ class ParsedReport:
 
 
 def parse_report(
-    text: str, now: datetime, local_tz: tzinfo, texter: Reporter = Reporter.CAREGIVER
+    text: str, now: datetime, local_tz: tzinfo, texter: Reporter | None = None
 ) -> ParsedReport:
     """Everything `text` reports about the patient. `texter`: who sent it (see
     `parse_symptoms`); readings of someone else, or from an earlier cycle's story, are left
@@ -68,9 +63,14 @@ def parse_report(
         for reading in _without_quoted(parse_temperatures(text, now, local_tz), quoted)
         if not _not_the_patients_now(text, reading, texter)
     ]
-    if _just_after_warming(text):
+    warmed = _just_after_warming(text)
+    if warmed:
         temperatures = [replace(t, after_warming=True) for t in temperatures]
     found = parse_symptoms(text, now, local_tz, texter)
+    symptoms = found.symptoms
+    if warmed:
+        # "hot and sweaty" straight after the gym or a bath is the warming, not chills
+        symptoms = tuple(s for s in symptoms if not _SWEAT_RE.fullmatch(s.raw))
     above = [celsius for celsius, is_upper in quoted if is_upper]
     below = [celsius for celsius, is_upper in quoted if not is_upper]
     return ParsedReport(
@@ -81,7 +81,7 @@ def parse_report(
         else None,
         readings=tuple(t for t in temperatures if t.is_valid),
         rejected=tuple(t for t in temperatures if not t.is_valid),
-        symptoms=found.symptoms,
+        symptoms=symptoms,
         fever_reducers=found.fever_reducers,
         says_no_symptoms=found.says_no_symptoms,
         caregiver_concern=found.caregiver_concern,
@@ -113,7 +113,7 @@ _INSTRUCTION_RE = re.compile(
     r"(?:card|book|booklet|sheet|leaflet|instructions?|nurse|team|hospital|onc\w*|doctor|dr"
     r"|chart|letter|they|he|she)\s+(?:\w+\s+){0,3}?(?:says?|said|told|tells|gave)\b"
     # a lookahead, so that a second instruction inside this one's reach is found too
-    r"(?=(?P<rest>(?:[^.?!\n]|\.(?=\d)){0,50}))",
+    r"(?=(?P<rest>(?:[^.?!\n]|\.(?=\d)){0,80}))",
     re.IGNORECASE,
 )
 _QUOTED_NUMBER_RE = re.compile(
@@ -123,6 +123,13 @@ _QUOTED_NUMBER_RE = re.compile(
 )
 
 
+_NORMAL_RE = re.compile(r"\bnormal\b", re.IGNORECASE)
+# "... and go straight in if it's 38.3": a second number the instruction gives
+_CONDITION_RE = re.compile(
+    r"\bif\s+(?:it's|its|it\s+is|you're|your\s+temp\s+is|over|above|at|it\s+reaches|it\s+hits)"
+    r"\s*$",
+    re.IGNORECASE,
+)
 _JOINED_RE = re.compile(
     r"\s*(?:c|f|°c|°f|degrees)?\s*(?:or|to|-|and)\s+(?:over|above|under|below|more than|less than)?\s*",
     re.IGNORECASE,
@@ -139,15 +146,20 @@ def team_thresholds(text: str) -> list[tuple[float, bool]]:
         for match in _QUOTED_NUMBER_RE.finditer(rest):
             # the first number, and others joined to it ("under 36 or over 37.5"); not the
             # reading that follows ("ring at 37.5 and I'm 37.8")
-            if previous_end is not None and not _JOINED_RE.fullmatch(
-                rest[previous_end : match.start()]
+            between = rest[previous_end : match.start()] if previous_end is not None else ""
+            if previous_end is not None and not (
+                _JOINED_RE.fullmatch(between) or _CONDITION_RE.search(between)
             ):
                 break
             previous_end = match.end()
             value = float(match.group("number").replace(",", "."))
             unit = plausible_unit(value)
-            if unit is not None:
-                quoted.append((to_celsius(value, unit), match.group("below") is None))
+            if unit is None or _NORMAL_RE.search(rest[: match.start()]):
+                continue  # "normal is 36 to 37.2" describes normal, not when to call
+            celsius, upper = to_celsius(value, unit), match.group("below") is None
+            # a call threshold is above normal, a low one below it
+            if (upper and 37.0 <= celsius <= 39.5) or (not upper and 34.0 <= celsius <= 36.5):
+                quoted.append((celsius, upper))
     return quoted
 
 
@@ -164,12 +176,9 @@ def _without_quoted(
     return kept
 
 
-def _not_the_patients_now(text: str, reading: ParsedTemperature, texter: Reporter) -> bool:
+def _not_the_patients_now(text: str, reading: ParsedTemperature, texter: Reporter | None) -> bool:
     start = _position_of(text, reading)
-    if start is None:
-        return False
-    clause_start = max(text.rfind(mark, 0, start) for mark in ",.;!?\n") + 1
-    return about_someone_else(text, start, clause_start, texter) or in_past_history(text, start)
+    return start is not None and not_the_patients_now(text, start, texter)
 
 
 def _position_of(text: str, reading: ParsedTemperature) -> int | None:
@@ -202,11 +211,17 @@ _JUST_AFTER_WARMING_RE = re.compile(
     + _WARMING
     + r"\b[^.?!\n]{0,40}?\b(?:(?:[1-9]|[12][0-9]|30)\s*(?:mins?|minutes)"
     r"\s+ago|just now|straight after|right after|then (?:checked|took|did))"
-    r"|(?:had|after|drank|drinking|finished)\s+(?:a |my |his |her |some )?"
+    r"|\b(?:[1-9]|[12][0-9]|30|a few|a couple of)\s*(?:mins?|minutes)\s+after\s+(?:my |a |the "
+    r"|his |her )?"
+    + _WARMING
+    + r"|(?:had|after|drank|drinking|finished)\s+(?:a |my |his |her |some )?"
     + _WARMING
     + r"\b[^.?!\n]{0,20}?\bthen\s+(?:checked|took|did))",
     re.IGNORECASE,
 )
+
+
+_SWEAT_RE = re.compile(r"(?:hot and |all )?sweat(?:y|ing|s)", re.IGNORECASE)
 
 
 def _just_after_warming(text: str) -> bool:

@@ -92,6 +92,7 @@ SYMPTOM_LABELS: dict[SymptomCode, str] = {
     SymptomCode.VOMITING: "vomiting",
     SymptomCode.MOUTH_SORES: "mouth sores",
     SymptomCode.LINE_SITE: "line-site redness/swelling/pain",
+    SymptomCode.SKIN_INFECTION: "red, hot, swollen or oozing skin, wound or eye",
     SymptomCode.CONFUSION: "confusion",
     SymptomCode.SEIZURE: "seizure (fit)",
     SymptomCode.DIZZINESS: "dizziness",

@@ -42,7 +42,12 @@ from bot.clinical.model import (
     SymptomMention,
 )
 from bot.clinical.numbers import SMALL_NUMBER_WORDS
-from bot.clinical.timewords import TimeReference, find_time_reference
+from bot.clinical.timewords import (
+    TimeReference,
+    find_intervals,
+    find_time_reference,
+    find_time_references,
+)
 
 # An SMS is at most 1,600 characters (10 segments); anything longer is cut to bound the work.
 MAX_TEXT_CHARS = 2000
@@ -72,12 +77,13 @@ class SymptomParse:
 
 
 def parse_symptoms(
-    text: str, now: datetime, local_tz: tzinfo, texter: Reporter = Reporter.CAREGIVER
+    text: str, now: datetime, local_tz: tzinfo, texter: Reporter | None = None
 ) -> SymptomParse:
     """Every symptom, denied symptom and fever-reducer dose in `text`; never raises.
 
     `texter`: who sent it. A patient's "my husband has a cough" is someone else's cough; a
-    caregiver's is the patient's. When unknown, the caregiver reading reports more.
+    caregiver's is the patient's. When unknown (None), only people named as someone else
+    ("my neighbour's boy") are set aside.
     """
     message = _Message(_clean(text))
     symptoms, denied = _find_symptoms(message, now, local_tz, texter)
@@ -132,7 +138,14 @@ _POSSESSIVE = "(?:my|his|her|their|the|our|your|a|this)"
 _PEE_WORDS = "pee|peeing|peed|wee|weeing|wee'd|weed|urinate|urinating|urination|piss|pissing"
 _PEE = f"(?:{_PEE_WORDS})"
 _BREATHE = "(?:breath|breathe|breth|brethe|breathing|brething)"
-_NUMBER_WORDS = {**SMALL_NUMBER_WORDS, "once": 1, "twice": 2, "thrice": 3}
+_NUMBER_WORDS = {
+    **SMALL_NUMBER_WORDS,
+    "once": 1,
+    "twice": 2,
+    "thrice": 3,
+    "half a dozen": 6,
+    "a dozen": 12,
+}
 _NUMBER = "(?:" + "|".join([r"\d{1,2}", *_NUMBER_WORDS]) + ")"
 
 
@@ -214,6 +227,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r" to do|passed|pass) (?:a |any )?(?:wee|pee|urine|water)",
             r"(?:pad|nappy|pull ?up|diaper|catheter bag)s? (?:\w+ ){0,2}?(?:bone )?dry",
             r"nothing (?:is )?coming out",
+            r"(?:pee|wee|urinate|pass urine|passed urine|peed|weed)d? only (?:one time|once)(?! (?:a|an|per|in) (?:hour|hr))",
+            r"only (?:peed|weed|passed urine|been for a wee|had a wee) once (?:since|in|all)",
         ),
         red_flag=True,
     ),
@@ -237,6 +252,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:lips|fingers|fingertips|nails|face|mouth) (?:\w+ ){0,2}?(?:bluey|blue|grey|gray"
             r"|purple)",
             r"blue (?:round|around) (?:the|his|her|my) (?:mouth|lips)",
+            r"(?:gone |going |turned )?(?:a )?dusky(?: colou?r)?",
+            r"(?:yellowy|yellow|greeny|greenish) ?-?grey",
             r"cyanos\w*",
         ),
         red_flag=True,
@@ -255,6 +272,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:jerking|jerked|jerks|twitching|twitched) (?:\w+ ){0,3}?(?:not responding|arms"
             r"|legs|all over|about|and)",
             r"eyes (?:\w+ )?(?:rolled|rolling|went|go) (?:back|up)",
+            r"(?:arm|face|side of (?:his|her|my) face|hand|leg|mouth) (?:\w+ ){0,4}?(?:twitching|jerking"
+            r"|twitched|jerked)",
         ),
         red_flag=True,
     ),
@@ -293,6 +312,27 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:gone |all |really |very )?floppy",
             r"(?:too|so|very|really|extremely) drowsy",
             r"doolally",
+            r"(?:only )?half with it",
+            r"(?:not|isn't|no) (?:talking|speaking) (?:normal|normally|right|properly)",
+            _not_after("you", "you're", "you are", "it", "it's", "that", "that's", "this")
+            + r"making no sense",
+            r"says? (?:\w+ )?(?:strange|weird|odd|silly) things",
+            r"(?:talking|speaking) (?:double dutch|rubbish|nonsense|gibberish|to (?:people|someone|"
+            r"things) (?:who|that) (?:aren't|isn't|are not|is not) there)",
+            r"(?:chatting|talking|speaking) to (?:her|his|my|their) \w+ who (?:died|passed|is dead)",
+            r"(?:doesn't|does not|didn't|did not) know (?:if|whether) (?:it's|it is) (?:morning|day|night)",
+            r"(?:dozing|dozed|nodding|falling|fell|dropping) (?:off |asleep )?mid[- ]?(?:sentence|conversation)",
+            r"(?:can't|cannot|couldn't|can barely|could barely|can hardly|could hardly) (?:get (?:him|her|them)"
+            r" to )?(?:wake|rouse|stir)(?: (?:him|her|them))?",
+            r"(?:won't|wouldn't|doesn't|didn't|not) (?:answer|answering|respond\w*) (?:me|us|to me|when)",
+            r"(?:won't|wouldn't|can't|cannot) open (?:his|her|their) eyes",
+            r"stares? (?:at|into) (?:the wall|space|nothing|the ceiling)",
+            r"(?:like a|gone like a) rag doll",
+            r"(?:really |have to |had to )?shout (?:\w+ )?to get (?:a |any )?(?:word|answer|response|reply)",
+            r"(?:losing|lose|lost) track of what (?:i'm|i am|he's|she's|he is|she is) (?:saying|doing)",
+            r"repeating (?:myself|himself|herself|themselves)",
+            r"not really there",
+            r"sleeping (?:about |around )?(?:1[6-9]|2[0-4]) ?(?:hrs|hours)",
             # "you're not making sense" is about the bot, not a sign of confusion
             _not_after("you", "you're", "you are", "it", "it's", "it is", "that", "that's", "this")
             + r"(?:not|isn't|aren't|wasn't) making (?:any )?sense",
@@ -335,6 +375,12 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:was|were) out (?:cold|for (?:a few|a couple|about|a) (?:\w+ )?(?:seconds|secs|minutes"
             r"|mins|second|minute))",
             r"flaked out",
+            r"(?:went|gone|go|goes) down like a sack of (?:spuds|potatoes)",
+            r"(?:gone |went |is |was )?off (?:her|his|their) legs",
+            r"(?:had|having|has) a dwalm",
+            r"(?:legs|knees) (?:just )?(?:buckled|gave way|went from under)",
+            r"(?:can't|cannot|couldn't|can not) (?:stand|get up|stand up)(?: up)? (?:on (?:his|her|their|my) own"
+            r"|at all|unaided|by (?:himself|herself|myself))",
             r"slid (?:off|out of|down) (?:the|his|her|my) (?:\w+ )?(?:chair|seat|sofa|bed)",
             r"(?:fell|fallen) (?:over|down) and (?:couldn't|can't|could not) get up",
             r"(?:lost|losing) consciousness",
@@ -358,6 +404,12 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"breathing(?:'s| is| has)? (?:gone |going |sounds? |looks? )?(?:funny|weird|strange"
             r"|noisy|rattly|odd)",
             r"(?:struggling|fighting|battling) (?:with|for) (?:his |her |my )?breath",
+            r"breathing like (?:he's|she's|i've|he has|she has|i have) (?:just )?(?:run|been running)",
+            r"puffing (?:and panting )?(?:even |just )?(?:sitting|lying|at rest|in bed|resting)",
+            r"(?:gulping|gasping) (?:breaths|for air)",
+            r"(?:can't|cannot|couldn't) get enough air",
+            r"breathing (?:really |very |so )?(?:noisy|noisily|rattly)",
+            r"chest (?:is )?going up and down (?:really |very |so )?fast",
             r"gasps",
             r"(?:breathless|short of breath|sob|out of breath|breathing hard) (?:even )?(?:at rest"
             r"|when resting|while resting|resting|sitting down|sitting still|sitting|lying down"
@@ -398,6 +450,7 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"|swollen|swelling|puffy|sore|soreness|painful|pain|hurts|hurting|aching|tender"
             r"|oozing|oozes|ooze|pus|leaking|leaks|leaky|draining|drainage|discharge|weeping|hot"
             r"|warm|inflamed|infected|infection|crusty|bleeding|throbbing|streak\w*|lump|itchy|angry"
+            r"|swelled|swelled up"
             r"|weepy|red raw)",
             r"(?:red|redness|swollen|swelling|sore|soreness|painful|pain|tender|oozing|ooze|pus"
             r"|leaking|draining|drainage|discharge|weeping|inflamed|infected|infection|bleeding)"
@@ -409,6 +462,24 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
         ),
     ),
     _SymptomPattern(
+        SymptomCode.SKIN_INFECTION,
+        _phrases(
+            r"cellulitis",
+            r"abscess\w*",
+            r"conjunctivitis",
+            r"full of pus",
+            r"(?:yellow|green|smelly|thick) (?:\w+ )?(?:stuff|gunk|goo|discharge|pus|ooze)",
+            r"(?:red|redness|hot|swollen|swelling|puffy|oozing|weeping|pus|throbbing|spreading"
+            r"|gunky|sticky|inflamed|infected|angry|weepy)(?:\W+\w+){0,4}?\W+(?:wound|cut|scratch"
+            r"|graze|bite|drain|scar|incision|stitches|lump|boil|patch|skin|eyes?|eyelids?|lids"
+            r"|toe|finger|nail|site)s?(?!\w)",
+            r"(?:wound|cut|scratch|graze|bite|drain|drain site|scar|incision|stitches|lump|boil|patch"
+            r"|eyes?|eyelids?|lids|toe|finger|nail|bone marrow|biopsy site)s?(?:\W+\w+){0,8}?\W+"
+            r"(?:red|hot|swollen|puffy|oozing|weeping|pus|throbs|throbbing|spreading|gunky|glued"
+            r"|inflamed|infected|angry|weepy|opened up|smelly)(?!\w)",
+        ),
+    ),
+    _SymptomPattern(
         SymptomCode.URINARY_PAIN,
         _phrases(
             r"(?:burn\w*|sting\w*|hurt\w*|pain\w*|sore|agony|discomfort) (?:\w+ ){0,3}?"
@@ -416,6 +487,14 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             _PEE + r" (?:\w+ )?(?:burns|burning|stings|stinging|hurts|hurting|is painful|painful)",
             r"(?:urine|wee|pee) (?:burns|burning|stings|stinging|hurts|infection)",
             r"burning urine",
+            r"(?:wee|pee|urine|peeing|weeing)(?:'s| is| has| feels)? (?:\w+ ){0,3}?(?:smells|smelly|stinks|stinky"
+            r"|cloudy|rank|fishy|like fish|like razor blades|like glass|like fire|like knives|stings"
+            r"|stinging|burns|burning)",
+            r"(?:needing|need|needs|go|going|peeing|weeing) (?:\w+ ){0,3}?every (?:\d+|few|ten|five|half)"
+            r" (?:mins?|minutes|an? hour|hour)",
+            r"(?:dribble|trickle) (?:comes out|when i go)(?:\W+\w+){0,3}\W+(?:burns|stings|hurts)",
+            r"catheter (?:\w+ ){0,2}?(?:not|hasn't|has not|isn't|stopped) (?:drain\w*|draining)",
+            r"only (?:a )?(?:dribble|trickle)",
             r"utis?",
             r"(?:water|bladder|kidney) infection",
             r"cystitis",
@@ -436,6 +515,7 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"swallowing (?:hurts|is painful)",
             r"tonsillitis",
             r"(?:like )?swallowing (?:glass|razor blades|razors|knives)",
+            r"throat(?:'s| is| feels) like (?:sandpaper|glass|razor blades|fire)",
             r"pharyngitis",
         ),
     ),
@@ -451,6 +531,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             + r"? ?(?:mouth|tongue)",
             r"(?:oral )?thrush",
             r"mucositis",
+            r"ulcer (?:on|in|inside) (?:the )?(?:\w+ ){0,2}?(?:of )?(?:my |his |her )?(?:tongue|gums?|lips?|cheeks?|mouth)",
+            r"gums? (?:\w+ ){0,2}?(?:swollen|bleeding|sore|puffy)",
             r"(?:tongue|gums|mouth|cheeks)(?: and (?:tongue|gums|mouth|cheeks))? (?:is |are )?(?:all )?"
             r"(?:covered|coated)",
             r"mouth (?:is )?(?:sore|painful|raw|burning)",
@@ -469,6 +551,9 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"the runs",
             r"runs(?= ?(?:x ?\d|\d+ ?(?:x|times)))",
             r"the (?:shits|squits|trots)",
+            r"bowels? (?:are |is )?(?:going|running|opening) like a tap",
+            r"stoma (?:bag )?(?:\w+ ){0,3}?(?:watery|water|liquid|high output|filling)",
+            r"\U0001F4A9",
             r"(?:been|gone|went|go|going|run|ran|running) (?:to|on) the (?:loo|toilet|bathroom|restroom)"
             r" " + _NUMBER + r" (?:times|x)",
         ),
@@ -482,7 +567,13 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"puk\w*",
             r"(?:being|been|was|were) sick(?! of)",
             r"sick (?:up|everywhere)",
-            r"can't keep (?:anything|food|water|fluids|drinks) down",
+            r"(?:can't|cannot|couldn't|can not) (?:even )?keep (?:\w+ ){0,3}?down",
+            r"dry ?-?bok\w*",
+            r"boking",
+            r"(?:chucked|chucking|chuck) up",
+            r"hurling",
+            r"(?:comes?|came|coming) (?:right |straight )?back up",
+            r"\U0001F92E",
         ),
     ),
     _SymptomPattern(
@@ -521,11 +612,12 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"swimmy",
             r"head (?:is |feels )?(?:all )?(?:swimming|fuzzy|foggy)",
             r"vertigo",
-            r"(?:room|head) (?:is )?spinning",
+            r"(?:room|head) (?:is |keeps )?spinning(?! with)",
             r"(?:feel|feels|feeling|felt) faint",
             r"faintness",
             r"unsteady on " + _POSSESSIVE + r" feet",
             r"off balance",
+            r"wobbly on (?:my|his|her|their) (?:feet|legs)",
         ),
     ),
     _SymptomPattern(
@@ -597,6 +689,18 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             # a whole text of one word, sent cold: "fever", "worse"
             r"^\W*(?:fever|feverish|worse|getting worse|feel worse|much worse)\W*$",
             r"not (?:feeling |quite )?100 ?%",
+            r"(?:feel|feels|feeling|felt) like (?:absolute |total |utter )?(?:death|crap|hell)",
+            r"ropey",
+            r"peely-?wally",
+            r"(?:fair |pure |totally )?wabbit",
+            r"(?:real|really|very|pretty) crook",
+            r"washed out",
+            r"(?:can't|cannot|couldn't) (?:even )?lift (?:my|his|her) head",
+            r"(?:can|could) (?:barely|hardly) walk",
+            r"no strength",
+            r"(?:not|hasn't|haven't|hasnt|havent|hadn't) (?:eaten|drunk|had) (?:a thing|anything)"
+            r" (?:in|for|since|all)",
+            r"sleeping (?:loads|all day|all the time|a lot more)",
             r"wrong in (?:myself|himself|herself)",
             r"(?:fluey|flu-?ish|grotty)",
             r"run down",
@@ -618,7 +722,7 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"pains? in " + _POSSESSIVE + r" \w+",
             r"(?:sore|painful|aching) (?:tummy|belly|stomach|back|side|ear|joints?|legs?|arms?"
             r"|bones|muscles|neck|bum|bottom)",
-            r"cramps?",
+            r"cramp(?:s|ing|y)?",
             _not_after("a", "such a", "what a", "real")
             + r"pain(?! (?:relief|reliever|relievers|killer|killers|meds|medicine|medication"
             r"|tablets|pills)(?!\w))",
@@ -784,6 +888,35 @@ _GOVERNED_FILLER = frozenset(
     ]
 )
 _HISTORY_AFTER = timedelta(days=7)
+# patterns that reach over several words to their descriptor ("port ... red")
+_SPAN_CODES = frozenset({SymptomCode.LINE_SITE, SymptomCode.SKIN_INFECTION})
+# words that put a clause in the present, whatever the sentence around it says
+_PRESENT = _phrases(
+    r"now",
+    r"today",
+    r"tonight",
+    r"this (?:morning|afternoon|evening)",
+    r"currently",
+    r"still",
+    r"at the moment",
+    r"right now",
+    r"just now",
+    r"this time",
+    r"this (?:cycle|round)",
+    r"so far",
+)
+# a number about the weather, not the patient
+_WEATHER = _phrases(
+    r"weather",
+    r"outside",
+    r"outdoors",
+    r"heat ?wave",
+    r"forecast",
+    r"the ac",
+    r"air ?con",
+    r"scorching",
+    r"sunny",
+)
 _HISTORY_WORDS = _phrases(
     r"last (?:year|cycle|round|time|treatment|course)",
     r"(?:years?|months?) ago",
@@ -796,6 +929,13 @@ _HISTORY_WORDS = _phrases(
     r"as a (?:child|kid)",
 )
 _PAST_VERB = _phrases(
+    r"passed",
+    r"blacked",
+    r"keeled",
+    r"spent",
+    r"stayed",
+    r"blue ?-?lighted",
+    r"ended",
     r"had",
     r"was",
     r"were",
@@ -814,8 +954,10 @@ _ENDED = _phrases(
     r"gone now",
     r"(?:has|have|had|it's|they've|they're|all|now|finally|since) (?:all |now |finally )?"
     r"(?:gone|cleared|settled|healed|stopped|passed|eased|resolved|disappeared)"
-    r"(?! (?:blue|grey|gray|pale|floppy|red|white|purple|stiff|quiet|off|very|really|a|all|worse"
-    r"|bad|up to|to|through|into|on|in)(?!\w))",
+    # "has gone thick", "has gone red": a change, not an end
+    r"(?!\s+(?:blue|grey|gray|pale|floppy|red|white|purple|stiff|quiet|very|really|a|all|worse"
+    r"|bad|thick|cloudy|hard|dark|yellow|green|swollen|hot|cold|numb|funny|weird|strange|black"
+    r"|up to|to|through|into|on|in|from|right|off (?:her|his|their) legs)(?!\w))",
     r"(?:cleared|healed|settled|dried) up",
     r"(?:went|gone|going) away",
     r"back to normal",
@@ -855,6 +997,24 @@ _GENERAL_BEFORE = _phrases(
     r"does (?:everyone|everybody|every one) (?:get|have)",
     r"(?:signs?|symptoms?) (?:of|like|such as)",
 )
+_IRREALIS = _phrases(
+    # "if I get chest pain" may be happening: only a plainly imagined "if" counts
+    r"if (?:he|she|they|i|you|we|my \w+|mum|dad) (?:ever|should|were to|was to) (?:gets?|got"
+    r"|goes|went|starts?|started|became|becomes|turned|turns|develops?|developed|feel|feels)",
+    r"if (?:his|her|my|their) \w+ (?:went|turned|were|was) ",
+    r"suppos\w*",
+    r"imagine",
+    r"in case",
+    r"what if",
+    r"asking (?:for the future|for future reference|before|in advance|just in case|ahead)",
+    r"is (?:a|an) \w+ the same as",
+    r"(?:leaflet|booklet|card|sheet|list)s? (?:\w+ )?(?:lists?|mentions?)",
+)
+_ASKING_AHEAD = _phrases(
+    r"asking (?:for the future|for future reference|before it happens|in advance|ahead|just in"
+    r" case|before i start|before my first)",
+    r"for future reference",
+)
 # ... in its clause: "the leaflet says mottled skin"
 _GENERAL_IN_CLAUSE = _phrases(
     r"(?:leaflet|booklet|card|sheet|website|leaflets|book|information|info|poster)s? (?:\w+ ){0,3}?"
@@ -863,7 +1023,8 @@ _GENERAL_IN_CLAUSE = _phrases(
 # ... or after it, in a question: "are mouth ulcers common with FEC?"
 _QUESTION_OPENER = _phrases(r"is", r"are", r"do", r"does", r"can", r"could", r"will")
 _GENERAL_AFTER = re.compile(
-    r"\W*(?:\w+\W+){0,2}?(?:a |an )?(?:side[ -]?effects?|common|a sign|a symptom)(?!\w)",
+    r"\W*(?:\w+\W+){0,2}?(?:a |an )?(?:side[ -]?effects?|common|a sign|a symptom|the same as)"
+    r"(?!\w)",
     re.IGNORECASE,
 )
 # vague words about how someone is: worth a clarifying question when nothing else was found
@@ -932,25 +1093,36 @@ _IDIOMS = _phrases(
     r"(?:nearly|almost) died (?:laughing|of (?:embarrassment|shock|fright))",
     r"dying (?:to|for)",
     r"blue in the face",
+    r"(?:can't|cannot|couldn't) breathe (?:for|from) laughing",
+    r"(?:delirious|giddy|dizzy|shaking|trembling) with (?:happiness|joy|excitement|relief|nerves)",
+    r"(?:bit |so |really |very )?(?:chilly|cold|freezing) in here",
+    r"(?:head|mind) (?:is )?spinning with",
+    r"bored stiff",
 )
 # "my dog is shaking": a pet named at most a few words before the symptom is its subject
 _PET_SUBJECT = re.compile(
     _loosen(
-        r"(?<!\w)(?:my|our|the|his|her|their) (?:dog|dogs|doggy|cat|cats|puppy|pup|kitten|kitty"
+        r"(?<!\w)(?:my|our|the|his|her|their) (?:\w+ )?(?:dog|dogs|doggy|cat|cats|puppy|pup|kitten|kitty"
         r"|pet|bird|parrot|hamster|rabbit|bunny|horse|pony|guinea pig)(?:'s)?(?!\w)"
-        r"(?:\W+\w+){0,3}?\W*$"
+        r"(?:\W+\w+){0,5}?\W*$"
     ),
     re.IGNORECASE,
 )
 # "my friend has a cough, can she visit?": someone who is not the patient (nor a caregiver's
 # patient, who is an adult) named just before the symptom is its subject. Red flags still count.
+_OTHER_PEOPLE = (
+    r"friends?|grand ?kids?|grand ?sons?|grand ?daughters?|grand ?child(?:ren)?|grand ?babies"
+    r"|grand ?baby|kids?|child(?:ren)?|baby|toddler|visitors?|neighbou?rs?|co-?workers?"
+    r"|colleagues?|classmates?|someone|somebody|people|guests?|little one|lady|woman|bloke"
+    r"|guy|lad|nephew|niece|sister-in-law|brother-in-law"
+)
+_RELATIVES = (
+    r"husband|hubby|wife|partner|boyfriend|girlfriend|son|daughter|mum|mom|mother|dad|father"
+    r"|sister|brother|boy|girl|little girl|little boy|lad|kid|uncle|aunt|auntie|cousin"
+)
 _OTHER_PERSON_SUBJECT = re.compile(
     _loosen(
-        r"(?<!\w)(?:my|our|the|a|his|her|their|your)? ?(?:friends?|grand ?kids?|grand ?sons?"
-        r"|grand ?daughters?|grand ?child(?:ren)?|grand ?babies|grand ?baby|kids?|child(?:ren)?"
-        r"|baby|toddler|visitors?|neighbou?rs?|co-?workers?|colleagues?|classmates?|someone"
-        r"|somebody|people|guests?|little one|lady|man|woman|bloke|guy|lad|nephew|niece"
-        r"|sister-in-law|brother-in-law)(?:'s)?(?!\w)"
+        r"(?<!\w)(?:my|our|the|a|his|her|their|your)? ?(?:" + _OTHER_PEOPLE + r")(?:'s)?(?!\w)"
         r"(?:\W+\w+){0,3}?\W*$"
     ),
     re.IGNORECASE,
@@ -959,16 +1131,52 @@ _OTHER_PERSON_SUBJECT = re.compile(
 # most often the patient they look after
 _RELATIVE_SUBJECT = re.compile(
     _loosen(
-        r"(?<!\w)(?:my|our|his|her) (?:husband|hubby|wife|partner|boyfriend|girlfriend|son"
-        r"|daughter|mum|mom|mother|dad|father|sister|brother|boy|girl|lad|kid|uncle|aunt"
-        r"|auntie|cousin)(?:'s)?(?!\w)(?:\W+\w+){0,4}?\W*$"
+        r"(?<!\w)(?:my|our|his|her) (?:" + _RELATIVES + r")(?:'s)?(?!\w)(?:\W+\w+){0,4}?\W*$"
         r"|(?<!\w)(?:husband|hubby|wife|partner|son|daughter|dad|mum)(?:'s)? (?:has|had|got"
         r"|is|was|tested|come|came)(?!\w)(?:\W+\w+){0,4}?\W*$"
     ),
     re.IGNORECASE,
 )
-# ("my" is left out: "my husband" names him)
-_FIRST_PERSON = _phrases(r"i", r"i'm", r"im", r"me", r"mine", r"i've", r"ive", r"myself")
+# ("my" is left out: "my husband" names him; "me" is most often an object: "next to me")
+_FIRST_PERSON = _phrases(
+    r"i",
+    r"i'm",
+    r"im",
+    r"mine",
+    r"i've",
+    r"ive",
+    r"i'd",
+    r"myself",
+    r"me (?:fine|ok|okay|too)",
+    r"my (?:temp|temperature|reading)",
+)
+# someone named with what they have, earlier in the sentence: "my little girl's been up all
+# night with 38.9 and a barking cough", "husband tested positive for covid, 39.1"
+_STATE_AFTER = (
+    r"(?:'s|s)?(?:\W+\w+){0,5}?\W+(?:has|had|got|is|was|been|came|come|tested|running|ran|ill"
+    r"|poorly|with|caught|having|keeled|collapsed|fainted|fell)(?!\w)"
+)
+_OTHER_NAMED = re.compile(
+    _loosen(r"(?<!\w)(?:" + _OTHER_PEOPLE + r")(?!\w)" + _STATE_AFTER), re.IGNORECASE
+)
+_RELATIVE_NAMED = re.compile(
+    _loosen(r"(?<!\w)(?:" + _RELATIVES + r")(?!\w)" + _STATE_AFTER), re.IGNORECASE
+)
+# from a patient, "she's running 101" is somebody else; from a caregiver, "she" is most
+# often the patient
+_THIRD_PERSON = _phrases(
+    r"he", r"he's", r"hes", r"she", r"she's", r"shes", r"they're", r"his", r"her", r"him"
+)
+_THIRD_PERSON_STATE = _phrases(
+    r"(?:he|she|they)(?:'s|s|'ve| is| has| was| had| are)? (?:\w+ )?(?:running|got|ill|poorly"
+    r"|sick|down with|caught|coughing|shivering|burning)"
+)
+# a caregiver's own illness, and what carries on from it: "I've got a streaming cold and a
+# sore throat"
+_CAREGIVER_HAS = _phrases(r"(?:i've|ive|i have|i've been|i'm|im) (?:got|had|caught|come down)")
+_CAREGIVER_OWN = _phrases(
+    r"(?:i've|ive|i have|i've been|i'm|im) (?:got )?(?:a |an |some )?(?:\w+ ){0,3}?$"
+)
 _COUNT_PATTERNS = (
     re.compile(r"(?<![\w.])(?P<n>" + _NUMBER + r")\s*(?:x|×|times)(?!\w)", re.IGNORECASE),
     re.compile(r"(?<![\w.])(?P<n>once|twice|thrice)(?!\w)", re.IGNORECASE),
@@ -1091,7 +1299,9 @@ _ASKING = _phrases(
     r"allergic to",
     r"told not to",
 )
-_DOSE_AFTER = _phrases(r"ago", r"earlier", r"already", r"given", r"taken", r"last night")
+_DOSE_AFTER = _phrases(
+    r"ago", r"earlier", r"already", r"given", r"taken", r"last night", r"x ?\d", r"\d ?x"
+)
 # Each word must end where it ends ("500mg" is two words, "aaa" none), so that a long run of
 # digits or letters can be read one way only and the match stays linear.
 _QUANTITY = re.compile(
@@ -1142,6 +1352,14 @@ _CAREGIVER_CONCERN = _phrases(
     + r")",
     r"(?:he|she|they)(?:'s| is| are) (?:just )?not (?:right|with it|all there)",
     r"more (?:sleepy|drowsy|tired|confused|quiet|irritable|withdrawn) than (?:usual|normal)",
+    r"(?:quieter|sleepier|drowsier|grumpier|crosser) than (?:usual|normal)",
+    r"(?:gone|going|getting|been|is|being|become|becoming) (?:really |very |so |quite )?(?:aggressive"
+    r"|agitated|violent|combative|paranoid)",
+    r"(?:never|not) like (?:that|this|him|her)(?: at all)?",
+    r"(?:isn't|is not|not|hasn't|has not|hasnt) (?:been )?(?:just )?(?:right|himself|herself)"
+    r" (?:since|today|tonight|all day)",
+    r"just not right",
+    r"(?:could|can) (?:hardly|barely) get (?:him|her|them) to (?:answer|respond|talk|speak)",
     r"(?:change|changes|changed) in (?:his|her|their) (?:behaviou?r|personality|mood)",
 )
 
@@ -1152,9 +1370,8 @@ _SENTENCE_BREAK_RE = re.compile(_SENTENCE_BREAK)
 _CLAUSE_BREAK_RE = re.compile(
     _SENTENCE_BREAK
     + r"|[,&+]"
-    + r"|\b(?:but|though|although|however|except|besides|plus|also|whereas|then|only)\b"
+    + r"|\b(?:but|though|although|however|except|besides|plus|also|whereas|then)\b"
     + r"|\b(?:apart|aside)\s+from\b|\bother\s+than\b"
-    + r"|(?<!feel\s)(?<!feeling\s)\bjust\b"
     + r"|\band\b(?!\s+(?:cold|shivery|shivering)\b)"
     + r"(?!\s+(?:(?:it|they|he|she|i)\s+)?(?:won'?t|can'?t|cannot|will\s+not|doesn'?t|does\s+not"
     + r"|isn'?t|hasn'?t|not)\s+stop)",
@@ -1255,7 +1472,7 @@ class _Found:
 
 
 def _find_symptoms(
-    message: _Message, now: datetime, local_tz: tzinfo, texter: Reporter
+    message: _Message, now: datetime, local_tz: tzinfo, texter: Reporter | None
 ) -> tuple[tuple[SymptomMention, ...], tuple[SymptomCode, ...]]:
     text = message.text
     found: list[_Found] = []
@@ -1282,15 +1499,17 @@ def _find_symptoms(
             text, max(sentence_start, item.start - _HYPOTHETICAL_CHARS), item.start
         ):
             continue
-        if _is_general_question(message, item):
+        if _is_general_question(message, item) or _is_irrealis(message, item):
             continue
         if item.pattern.code is SymptomCode.NEW_PAIN and _GCSF.search(
             text, *message.sentence_of(item.start, item.end)
         ):
             continue  # bone pain after the white-cell booster is expected (its own answer)
-        if _PET_SUBJECT.search(text, max(clause_start, item.start - _PET_CHARS), item.start):
+        if _about_a_pet(text, clause_start, item.start):
             continue
-        if about_someone_else(message.text, item.start, clause_start, texter):
+        if about_someone_else(
+            message.text, item.start, clause_start, texter, sentence_start, item.pattern.red_flag
+        ):
             continue
         same_clause = previous is not None and previous.clause == item.clause
         window_start = previous.end if same_clause and previous is not None else clause_start
@@ -1309,6 +1528,11 @@ def _find_symptoms(
                 and _POST_NEGATION.match(text, item.end, clause_end) is not None
             )
         )
+        # "port flushed today no redness": the denial sits inside a line-site phrase
+        is_denied = is_denied or (
+            item.pattern.code in _SPAN_CODES
+            and _governs_negation(text[item.start : item.end].rsplit(" ", 1)[0] + " ")
+        )
         previous, previous_denied = item, is_denied
         if is_denied:
             denied.append(item.pattern.code)
@@ -1325,7 +1549,12 @@ def _find_symptoms(
                 # a symptom reported now is present now, whenever it began (issue 10)
                 occurred_at=now,
                 onset_at=when if when is not None and when < now else None,
-                count=_count_near(message, item) if item.pattern.code in _COUNTED_CODES else None,
+                count=(
+                    _count_near(message, item)
+                    or _count_from_frequency(message, item, now, local_tz)
+                    if item.pattern.code in _COUNTED_CODES
+                    else None
+                ),
                 red_flag=item.pattern.red_flag,
             )
         )
@@ -1334,17 +1563,71 @@ def _find_symptoms(
     return symptoms, tuple(dict.fromkeys(code for code in denied if code not in reported))
 
 
-def about_someone_else(text: str, start: int, clause_start: int, texter: Reporter) -> bool:
-    """The words just before `start` name someone who is not the patient as their subject:
-    "my neighbour's boy has a cough", and, from a patient, "husband has a bad cough". A first
-    person in between makes it the texter's again ("my husband says I'm burning up")."""
+def about_someone_else(
+    text: str,
+    start: int,
+    clause_start: int,
+    texter: Reporter | None,
+    sentence_start: int | None = None,
+    red_flag: bool = False,
+) -> bool:
+    """The symptom or reading at `start` belongs to someone who is not the patient.
+
+    - Named just before it: "my neighbour's boy has a cough"; from a patient, "husband has a bad
+      cough". A first person in between makes it the texter's ("my husband says I'm burning up").
+    - Otherwise the last person named with what they have, earlier in the sentence, carries on:
+      "my little girl's been up all night with 38.9 and a barking cough", "hubby's come down with
+      something nasty, 38.8 and shivering". From a patient, "she's running 101" is someone
+      else; from a caregiver, "she" is the patient.
+    - From a caregiver, "I've got a sore throat" is the caregiver's own (not a red flag: those
+      still count, whoever has them).
+    """
     window_start = max(clause_start, start - _PET_CHARS)
     subject = _OTHER_PERSON_SUBJECT.search(text, window_start, start)
     if subject is None and texter is Reporter.PATIENT:
         subject = _RELATIVE_SUBJECT.search(text, window_start, start)
-    if subject is None:
-        return False
-    return _FIRST_PERSON.search(text, subject.start(), start) is None
+    if subject is not None:
+        return _FIRST_PERSON.search(text, subject.start(), start) is None
+    if (
+        texter is Reporter.CAREGIVER
+        and not red_flag
+        and _CAREGIVER_OWN.search(text, window_start, start)
+    ):
+        return True
+    if sentence_start is None or texter is None:
+        return False  # whose it is, when not said right before it, needs to know who texts
+    return _last_named_is_someone_else(text, sentence_start, start, texter)
+
+
+def _last_named_is_someone_else(text: str, start: int, end: int, texter: Reporter | None) -> bool:
+    """Whether the last person named, with what they have, between `start` and `end` is not
+    the patient."""
+    marks = [(m.start(), True) for m in _OTHER_NAMED.finditer(text, start, end)]
+    marks += [(m.start(), False) for m in _FIRST_PERSON.finditer(text, start, end)]
+    if texter is Reporter.PATIENT:
+        marks += [(m.start(), True) for m in _RELATIVE_NAMED.finditer(text, start, end)]
+        marks += [(m.start(), True) for m in _THIRD_PERSON_STATE.finditer(text, start, end)]
+    elif texter is Reporter.CAREGIVER:
+        marks += [(m.start(), False) for m in _THIRD_PERSON.finditer(text, start, end)]
+        marks += [(m.start(), True) for m in _CAREGIVER_HAS.finditer(text, start, end)]
+    return bool(marks) and max(marks)[1]
+
+
+def _about_a_pet(text: str, clause_start: int, start: int) -> bool:
+    """ "my dog is shaking", "my cat has a temperature of 39.2"; not "after walking my dog I
+    felt dizzy"."""
+    pet = _PET_SUBJECT.search(text, max(clause_start, start - _PET_CHARS), start)
+    return pet is not None and _FIRST_PERSON.search(text, pet.start(), start) is None
+
+
+def _is_irrealis(message: _Message, item: _Found) -> bool:
+    """ "suppose his lips went blue", "in case dad ever gets confused", "... asking for the
+    future": a situation imagined, not one happening; red flags too."""
+    if _ASKING_AHEAD.search(message.text):
+        return True
+    sentence_start, _ = message.sentence_of(item.start, item.end)
+    start = max(sentence_start, item.start - _HYPOTHETICAL_CHARS)
+    return _IRREALIS.search(message.text, start, item.start) is not None
 
 
 def _is_general_question(message: _Message, item: _Found) -> bool:
@@ -1388,10 +1671,27 @@ def _is_past_history(message: _Message, item: _Found, when: datetime | None, now
     return _told_as_history(message, item.start, item.end)
 
 
-def in_past_history(text: str, position: int) -> bool:
-    """The words at `position` are part of an earlier cycle's story ("back in March I was
-    38.9 and admitted")."""
-    return _told_as_history(_Message(_clean(text)), position, position + 1)
+def not_the_patients_now(text: str, position: int, texter: Reporter | None) -> bool:
+    """The number at `position` is not the patient's temperature now: someone else's or a
+    pet's ("my son's got 101", "my cat has 39.2"), an earlier cycle's story ("back in March I
+    was 38.9 and admitted"), or the weather ("101 degrees in Phoenix today")."""
+    message = _Message(_clean(text))
+    clause = message.clause_of(position, position + 1) or (position, position + 1)
+    sentence_start, sentence_end = message.sentence_of(position, position + 1)
+    if _about_a_pet(message.text, clause[0], position):
+        return True
+    if about_someone_else(message.text, position, clause[0], texter, sentence_start):
+        return True
+    if clause != (position, position + 1) and _WEATHER.search(message.text, clause[0], clause[1]):
+        return True
+    present = _PRESENT.search(message.text, clause[0], clause[1]) is not None
+    return not present and (
+        _told_as_history(message, position, position + 1)
+        or (
+            _HISTORY_WORDS.search(message.text, sentence_start, sentence_end) is not None
+            and _PAST_VERB.search(message.text, sentence_start, sentence_end) is not None
+        )
+    )
 
 
 def _told_as_history(message: _Message, start: int, end: int) -> bool:
@@ -1444,6 +1744,24 @@ def _count_near(message: _Message, item: _Found) -> int | None:
             value = _NUMBER_WORDS.get(number) or int(number)
             return value if value > 0 else None
     return None
+
+
+def _count_from_frequency(
+    message: _Message, item: _Found, now: datetime, local_tz: tzinfo
+) -> int | None:
+    """ "every hour since 5am": the episodes that makes, when the sentence says both."""
+    sentence_start, sentence_end = message.sentence_of(item.start, item.end)
+    sentence = message.text[sentence_start:sentence_end]
+    intervals = find_intervals(sentence)
+    since = [
+        reference
+        for reference in find_time_references(sentence, now, local_tz)
+        if sentence[max(0, reference.start - 6) : reference.start].lower().strip().endswith("since")
+        or reference.phrase.lower().startswith("since")
+    ]
+    if not intervals or not since:
+        return None
+    return max(1, int((now - since[0].when) / intervals[0].elapsed))
 
 
 def one_per_code(mentions: Iterable[SymptomMention]) -> tuple[SymptomMention, ...]:

@@ -87,6 +87,10 @@ _JOINED_RE = re.compile(r"[,;:!?()\n]|\.(?![0-9])|&|\b(?:and|but|with|plus|also|
 _RULE_BEFORE_RE = re.compile(
     r"\bif[ \t]+(?:(?:over|above|more[ \t]+than|at[ \t]+least|>=?|≥)[ \t]*)?$", re.IGNORECASE
 )
+_AND_A_BIT_RE = re.compile(
+    r"(?<![0-9A-Za-z_.,])(?P<whole>[0-9]{2,3})[ \t]+and[ \t]+a[ \t]+(?P<part>half|bit)\b",
+    re.IGNORECASE,
+)
 # the widest spread read as one range: wider, the two numbers are not one reading
 _RANGE_MAX_SPREAD = {"C": 2.0, "F": 4.0}
 _SENTENCE_END_RE = re.compile(r"[!?;\n]|\.(?![0-9])")
@@ -264,6 +268,9 @@ _OTHER_MEASURE_WORDS = frozenset(
         "cycle",
         "cycles",
         "round",
+        "chemo",  # "chemo 101", a course
+        "turns",  # "gran turns 101 next week": an age
+        "turning",
         "dose",
         "doses",
         "week",
@@ -593,6 +600,12 @@ def _find_numbers(text: str, lower: str) -> list[_Number]:
         top = _range_top(text, lower, match)
         if top is not None:
             claim(top)
+    for match in _AND_A_BIT_RE.finditer(text):
+        # "38 and a half" is 38.5; "38 and a bit" is at least 38
+        whole = float(match.group("whole"))
+        value = whole + (0.5 if match.group("part").lower() == "half" else 0.0)
+        digits = f"{value:g}".replace(".", "")
+        claim(_with_unit(lower, value, match.start(), match.end(), True, digits, False))
     for match in _SPACED_RE.finditer(text):
         spaced = _spaced_number(lower, match)
         if spaced is not None and not any(taken[spaced.start : spaced.end]):
@@ -843,8 +856,12 @@ _CALL_WORDS = frozenset({"call", "phone", "tel"})
 
 
 def _sat_on(words_before: list[_Word], index: int) -> bool:
-    """ "she's been sat on 38": sitting on a number, not an oxygen saturation ("sats 97")."""
-    return words_before[index].text == "sat" and index > 0 and words_before[index - 1].text == "on"
+    """ "she's been sat on/at 38": sitting on a number, not an oxygen saturation ("sats 97")."""
+    return (
+        words_before[index].text == "sat"
+        and index > 0
+        and words_before[index - 1].text in ("on", "at")
+    )
 
 
 def _is_temperature_word(word: str) -> bool:

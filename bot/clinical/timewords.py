@@ -45,7 +45,7 @@ _AMOUNT = (
 )
 _UNIT = (
     r"(?P<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d)(?:\b|(?=\d))"
-    r"(?P<and_half>\s+and\s+a\s+half)?"
+    r"(?P<and_half>\s+and\s+a\s+half)?(?P<and_bit>\s+and\s+a\s+bit)?"
     r"(?:\s*(?:and\s+)?(?P<extra_minutes>\d{1,2})\s*(?:minutes?|mins?|m)?\b)?"
 )
 # "an hour ago", "1 hr ago", "30 mins ago", "half an hour ago", "2h ago", "an hour and a half ago"
@@ -119,6 +119,17 @@ _SINCE_CLOCK_RE = re.compile(
 )
 _SINCE_PERIOD_RE = re.compile(r"\bsince\s+" + _PERIOD + r"\b", re.IGNORECASE)
 _PERIOD_RE = re.compile(r"\b" + _PERIOD + r"\b", re.IGNORECASE)
+# "quarter to nine", "half past 8", "ten past two": the latest such time
+_HOUR_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_PAST_TO_RE = re.compile(
+    r"\b(?P<minutes>quarter|half|five|ten|twenty|twenty[\s-]five)\s+(?P<relation>to|past)\s+"
+    r"(?P<hour>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|1[0-2]|[1-9])\b",
+    re.IGNORECASE,
+)
+_PAST_TO_MINUTES = {"quarter": 15, "half": 30, "five": 5, "ten": 10, "twenty": 20}
 # "since Sunday", "on Saturday", "monday night": the latest such day (not "next Monday")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_RE = re.compile(
@@ -175,6 +186,7 @@ def find_time_references(text: str, now: datetime, local_tz: tzinfo) -> list[Tim
         (_PERIOD_RE, lambda match: _resolve_period(match.group("period"), now, local_tz)),
         (_NOW_RE, lambda _match: now),
         (_WEEKDAY_RE, lambda match: _resolve_weekday(match, now, local_tz)),
+        (_PAST_TO_RE, lambda match: _resolve_past_to(match, now, local_tz)),
     )
     for pattern, resolve in finders:
         for match in pattern.finditer(text):
@@ -465,6 +477,27 @@ def _resolve_period(period_text: str, now: datetime, local_tz: tzinfo) -> dateti
         return _local(today - timedelta(days=1), _PERIOD_CLOCK["night"], local_tz)
     part = period.split()[-1]
     return min(_local(today, _PERIOD_CLOCK[part], local_tz), now)
+
+
+def _resolve_past_to(match: re.Match[str], now: datetime, local_tz: tzinfo) -> datetime:
+    """ "quarter to nine": 8:45, morning or evening, whichever was last."""
+    hour_text = match.group("hour").lower()
+    hour = _HOUR_WORDS.get(hour_text) or int(hour_text)
+    words = " ".join(match.group("minutes").lower().replace("-", " ").split())
+    minutes = 25 if words == "twenty five" else _PAST_TO_MINUTES[words]
+    if match.group("relation").lower() == "to":
+        hour, minutes = hour - 1, 60 - minutes
+    now_local = now.astimezone(local_tz)
+    candidates = [
+        _local(
+            now_local.date() - timedelta(days=days_back),
+            time((hour + half) % 24, minutes),
+            local_tz,
+        )
+        for days_back in (0, 1)
+        for half in (0, 12)
+    ]
+    return max(c for c in candidates if c <= now)
 
 
 def _resolve_weekday(match: re.Match[str], now: datetime, local_tz: tzinfo) -> datetime:

@@ -98,3 +98,44 @@ def test_an_earlier_cycles_fever_told_as_history_is_not_a_reading() -> None:
 @pytest.mark.parametrize(("text", "still"), [("still 38.1", True), ("38.1", False)])
 def test_still_raised_is_read(text: str, still: bool) -> None:
     assert parse(text).still_raised is still
+
+
+@pytest.mark.parametrize(
+    ("text", "texter", "celsius"),
+    [
+        ("hubby's come down with something nasty, 38.8 and shivering", Reporter.PATIENT, []),
+        ("my cat has a temperature of 39.2 and the vet says thats normal", None, []),
+        ("101 degrees in phoenix today lol staying in the AC, my temp 98.1", None, [36.72]),
+        ("gran turns 101 next week, can I go to the party?", None, []),
+        ("the chemo nurses did a 'chemo 101' session yesterday", None, []),
+        (
+            "had neutropenic sepsis in august, 39.5 and 4 days in. all fine now, 36.7",
+            None,
+            [36.7],
+        ),
+        ("she's running 101 and I'm fine", Reporter.PATIENT, []),
+        ("she's running 101", Reporter.CAREGIVER, [38.33]),
+    ],
+)
+def test_readings_that_are_not_the_patients_now_are_left_out(
+    text: str, texter: Reporter | None, celsius: list[float]
+) -> None:
+    report = parse_report(text, NOW, timezone.utc, texter)
+    assert [r.celsius for r in report.readings] == celsius
+
+
+def test_every_number_an_instruction_gives_is_quoted() -> None:
+    report = parse(
+        "my instructions say check again in an hour if its 38, and go straight in if its 38.3"
+    )
+    assert report.readings == ()
+
+
+def test_minutes_after_a_coffee_marks_the_reading() -> None:
+    (reading,) = parse("100.9 about 5 mins after my coffee, no other symptoms").readings
+    assert reading.after_warming
+
+
+def test_sweating_straight_after_the_gym_is_not_chills() -> None:
+    report = parse("100.6 right after the gym, I'm not ill just hot and sweaty")
+    assert report.symptoms == ()

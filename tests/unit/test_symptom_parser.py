@@ -699,3 +699,43 @@ def test_a_dose_on_the_teams_schedule_is_marked_scheduled() -> None:
     (dose,) = parse("taking ibuprofen every 8 hrs for the bone ache like they said").fever_reducers
     assert dose.scheduled
     assert dose.taken_at == NOW
+
+
+def test_a_caregivers_own_cold_is_not_the_patients() -> None:
+    text = "Im her daughter, Ive got a streaming cold and a sore throat, can I drive mum to chemo"
+    assert parse_symptoms(text, NOW, CLINIC_TZ, Reporter.CAREGIVER).symptoms == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "suppose his lips went blue, is that a 999 job or the chemo line first?",
+        "in case dad ever gets confused again, who do I ring first?",
+        "if I feel shivery but the thermometer says normal should I still ring? asking before it happens",
+        "the leaflet lists shaking, confusion, no wee and mottled skin - who do I ring for those?",
+    ],
+)
+def test_imagined_situations_are_not_reports_even_with_red_flags(text: str) -> None:
+    assert parse(text).symptoms == ()
+
+
+def test_a_frequency_since_a_time_gives_the_count() -> None:
+    (mention,) = parse("bowels going like a tap, every hour since 9am").symptoms
+    assert mention.code is SymptomCode.DIARRHOEA and mention.count == 4  # 9am to 1pm
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "scratch on her hand from the cat has gone red, puffy and hot",
+        "wound from my port op has opened up and theres smelly yellow stuff on the dressing",
+        "eye is red and gunky, lids were glued together this morning",
+    ],
+)
+def test_red_hot_or_oozing_skin_wounds_and_eyes_are_infection_signs(text: str) -> None:
+    codes = {m.code for m in parse(text).symptoms}
+    assert codes & {SymptomCode.SKIN_INFECTION, SymptomCode.LINE_SITE}
+
+
+def test_a_denial_inside_a_line_site_phrase_denies_it() -> None:
+    assert parse("port flushed today no redness nurse happy").symptoms == ()
