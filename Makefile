@@ -19,7 +19,7 @@ help:
 	@echo "make run      start Nadir with a terminal chat (demo patient and care team)"
 	@echo "make serve    start Nadir in the foreground for deployment (no chat, no demo data)"
 	@echo "make test     lint, validate the Rasa data, and run every test"
-	@echo "make eval     measure question understanding on the held-out set"
+	@echo "make eval     measure question understanding: the synthetic set and real questions"
 	@echo "make safety   run the safety corpus (messy real-world reports) through the report path"
 	@echo "make bench    benchmarks through the real SMS webhook"
 	@echo "make train    train the Rasa model (only when data, domain or config changed)"
@@ -69,7 +69,9 @@ test: lint validate $(MODEL)
 	$(MAKE) --no-print-directory test-stories
 
 eval: $(MODEL)
-	$(BIN)/python scripts/eval_nlu.py --model $(MODEL)
+	$(BIN)/python scripts/eval_nlu.py --model $(MODEL); synthetic=$$?; \
+	$(BIN)/python scripts/eval_real_questions.py --model $(MODEL); real=$$?; \
+	exit $$(( synthetic || real ))
 
 safety: $(VENV)/.installed
 	$(BIN)/python scripts/eval_safety.py --json var/safety/results.json
