@@ -469,7 +469,7 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"conjunctivitis",
             r"full of pus",
             r"(?:yellow|green|smelly|thick) (?:\w+ )?(?:stuff|gunk|goo|discharge|pus|ooze)",
-            r"(?:red|redness|hot|swollen|swelling|puffy|oozing|weeping|pus|throbbing|spreading"
+            r"(?:red|redness|swollen|swelling|puffy|oozing|weeping|pus|throbbing|spreading"
             r"|gunky|sticky|inflamed|infected|angry|weepy)(?:\W+\w+){0,4}?\W+(?:wound|cut|scratch"
             r"|graze|bite|drain|scar|incision|stitches|lump|boil|patch|skin|eyes?|eyelids?|lids"
             r"|toe|finger|nail|site)s?(?!\w)",
@@ -929,6 +929,7 @@ _HISTORY_WORDS = _phrases(
     r"as a (?:child|kid)",
 )
 _PAST_VERB = _phrases(
+    r"felt",
     r"passed",
     r"blacked",
     r"keeled",
