@@ -110,8 +110,9 @@ def checklist_mentions(
 # "my card says ring at 37.5", "nurse told us to call if she goes over 38", "the leaflet says
 # 38 or above": a number the team gave, not a reading ("should I ring at 37.6?" is a reading)
 _INSTRUCTION_RE = re.compile(
-    r"(?:card|book|booklet|sheet|leaflet|instructions?|nurse|team|hospital|onc\w*|doctor|dr"
-    r"|chart|letter|they|he|she)\s+(?:\w+\s+){0,3}?(?:says?|said|told|tells|gave)\b"
+    r"(?:(?:card|book|booklet|sheet|leaflet|instructions?|nurse|team|hospital|onc\w*|doctor|dr"
+    r"|chart|letter|they|he|she|ha?ematology|ward|unit|hotline|triage|consultant)\s+"
+    r"(?:\w+\s+){0,3}?(?:says?|said|told|tells|gave)\b|\b(?:card|sheet|booklet)\s*[:=])"
     # a lookahead, so that a second instruction inside this one's reach is found too
     r"(?=(?P<rest>(?:[^.?!\n]|\.(?=\d)){0,80}))",
     re.IGNORECASE,
@@ -172,7 +173,17 @@ def _without_quoted(
     for celsius, _ in quoted:
         same = next((t for t in kept if t.celsius is not None and t.celsius == celsius), None)
         if same is not None:
-            kept = [t for t in kept if not (t.raw == same.raw and t.value == same.value)]
+            # the reading and its twin held for a while: same words, different times
+            kept = [
+                t
+                for t in kept
+                if t is not same
+                and not (
+                    t.raw == same.raw
+                    and t.value == same.value
+                    and t.measured_at != same.measured_at
+                )
+            ]
     return kept
 
 

@@ -176,6 +176,9 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:nose ?)?bleed\w*(?:\W+\w+){0,6}?\W+(?:won't|wont|will not|doesn't|isn't|hasn't)"
             r" stop",
             r"tarry",
+            r"(?:nose ?bleed|bleeding) for (?:over |more than |about )?(?:\d+|an|two|three) (?:mins?|minutes"
+            r"|hours?|hrs?)",
+            r"coffee[- ]grounds?",
             r"(?:fresh |bright red )?blood in (?:his|her|my|the) (?:poo|stool|stools|wee|urine"
             r"|vomit|sick)",
         ),
@@ -194,6 +197,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"|bot|link|message|messages|text|texts|number|website|reading|device|battery))",
             r"(?:sense|feeling) of (?:impending )?doom",
             r"impending doom",
+            r"(?:think|feel) (?:like )?this is it",
+            r"slipping away",
         ),
         red_flag=True,
     ),
@@ -229,6 +234,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"nothing (?:is )?coming out",
             r"(?:pee|wee|urinate|pass urine|passed urine|peed|weed)d? only (?:one time|once)(?! (?:a|an|per|in) (?:hour|hr))",
             r"only (?:peed|weed|passed urine|been for a wee|had a wee) once (?:since|in|all)",
+            r"nothing in (?:it|the bag|the bottle|his bag|her bag) since",
+            r"(?:hasn't|hasnt|has not|haven't|havent|not) (?:needed|been to) the (?:toilet|loo) since",
         ),
         red_flag=True,
     ),
@@ -254,6 +261,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"blue (?:round|around) (?:the|his|her|my) (?:mouth|lips)",
             r"(?:gone |going |turned )?(?:a )?dusky(?: colou?r)?",
             r"(?:yellowy|yellow|greeny|greenish) ?-?grey",
+            r"(?:gone|going|turned|turning) (?:a )?bluish",
+            r"marbled",
             r"cyanos\w*",
         ),
         red_flag=True,
@@ -271,7 +280,11 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r" (?:all |really |completely )?(?:stiff|rigid)",
             r"(?:jerking|jerked|jerks|twitching|twitched) (?:\w+ ){0,3}?(?:not responding|arms"
             r"|legs|all over|about|and)",
-            r"eyes (?:\w+ )?(?:rolled|rolling|went|go) (?:back|up)",
+            r"eyes (?:\w+ )?(?:rolled|rolling|went|go) (?:right )?(?:back|up)",
+            r"went (?:all |completely )?(?:stiff|rigid)",
+            r"(?:arms?|legs?|body|face) (?:\w+ )?twitched",
+            r"gurgl\w+ (?:noise|sound)",
+            r"lip[- ]smacking",
             r"(?:arm|face|side of (?:his|her|my) face|hand|leg|mouth) (?:\w+ ){0,4}?(?:twitching|jerking"
             r"|twitched|jerked)",
         ),
@@ -312,6 +325,33 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:gone |all |really |very )?floppy",
             r"(?:too|so|very|really|extremely) drowsy",
             r"doolally",
+            r"keeps? asking (?:the same|have i|has he|has she|have you|if|whether|where|when|for"
+            r" (?:her|his) (?:mum|mother|dad|father))",
+            r"(?:thinks?|thought|swears?|says?) (?:there(?:'s| is| are)|he (?:can )?sees?|she (?:can )?sees?)"
+            r" (?:\w+ )?(?:bugs|insects|spiders|people|someone|things|a man|a woman)",
+            r"seeing (?:things|people|bugs|insects|spiders)",
+            r"(?:can't|cannot|couldn't) work out (?:how|where|what|who)",
+            r"thinking it (?:was|is) (?:morning|night|monday|tuesday|wednesday|thursday|friday"
+            r"|saturday|sunday|day ?time|the morning)",
+            r"(?:doesn't|does not|didn't|did not) know (?:the|her|his|their) (?:own )?(?:house|home|room"
+            r"|way)",
+            r"asking (?:us |me )?to take (?:her|him) home",
+            r"glassy[- ]?eyed",
+            r"confuse(?!d)",
+            r"(?:doesn't|does not|didn't|did not|not) know where (?:he|she|they|i) (?:is|are|am|was)",
+            r"in a world of (?:his|her|their) own",
+            r"got lost (?:trying to find|in) (?:\w+ ){0,3}?(?:own|the loo|the toilet|the house)",
+            r"(?:hitting|lashing|lashed|hit) out",
+            r"(?:poisoning|trying to (?:kill|poison)) (?:her|him|me)",
+            r"(?:this|that|he|she) (?:isn't|is not|wasn't) (?:my|our) (?:mum|mom|dad|husband|wife|gran)",
+            r"asleep (?:\w+ ){0,2}?(?:2|two|3|three) (?:days|whole days)",
+            r"only wakes? (?:up )?to",
+            r"mumbl\w+",
+            r"(?:shook|shake|shaking|shaken) (?:his|her|their) shoulder",
+            r"(?:went|goes|going) (?:straight |right )?back (?:under|off)",
+            r"dopey",
+            r"like (?:he's|she's|hes|shes|he is|she is) (?:drunk|been drinking)",
+            r"(?:kept|keeps|keep) (?:dozing|nodding|drifting) off",
             r"(?:only )?half with it",
             r"(?:not|isn't|no) (?:talking|speaking) (?:normal|normally|right|properly)",
             _not_after("you", "you're", "you are", "it", "it's", "that", "that's", "this")
@@ -375,6 +415,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:was|were) out (?:cold|for (?:a few|a couple|about|a) (?:\w+ )?(?:seconds|secs|minutes"
             r"|mins|second|minute))",
             r"flaked out",
+            r"crumpled",
+            r"out (?:cold )?for (?:a few|a couple of|about \d+|\d+) (?:seconds|secs)",
             r"(?:went|gone|go|goes) down like a sack of (?:spuds|potatoes)",
             r"(?:gone |went |is |was )?off (?:her|his|their) legs",
             r"(?:had|having|has) a dwalm",
@@ -405,6 +447,11 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"|noisy|rattly|odd)",
             r"(?:struggling|fighting|battling) (?:with|for) (?:his |her |my )?breath",
             r"breathing like (?:he's|she's|i've|he has|she has|i have) (?:just )?(?:run|been running)",
+            r"puffing like",
+            r"crackl\w+ (?:noise|sound|breath\w*|chest)",
+            r"squelch\w*",
+            r"(?:can't|cannot|couldn't) get (?:the )?air in",
+            r"(?:struggling|fighting|gasping|heaving) for air",
             r"puffing (?:and panting )?(?:even |just )?(?:sitting|lying|at rest|in bed|resting)",
             r"(?:gulping|gasping) (?:breaths|for air)",
             r"(?:can't|cannot|couldn't) get enough air",
@@ -445,8 +492,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
     _SymptomPattern(
         SymptomCode.LINE_SITE,
         _phrases(
-            r"(?:port(?:a ?-?cath)?|power ?port|picc|hickman|central line|cvc|line|catheter"
-            r"|cannula|dressing)(?: site| line)?(?:\W+\w+){0,5}?\W+(?:red|redness|reddish|pink"
+            r"(?:port(?:a ?-?cath)?s?|power ?port|picc|hickman|central line|cvc|line|catheter"
+            r"|cannula|dressing)(?: site| line)?(?:\W+\w+){0,5}?\W+(?:red|redness|reddish|pink|crust\w*"
             r"|swollen|swelling|puffy|sore|soreness|painful|pain|hurts|hurting|aching|tender"
             r"|oozing|oozes|ooze|pus|leaking|leaks|leaky|draining|drainage|discharge|weeping|hot"
             r"|warm|inflamed|infected|infection|crusty|bleeding|throbbing|streak\w*|lump|itchy|angry"
@@ -472,11 +519,15 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:red|redness|swollen|swelling|puffy|oozing|weeping|pus|throbbing|spreading"
             r"|gunky|sticky|inflamed|infected|angry|weepy)(?:\W+\w+){0,4}?\W+(?:wound|cut|scratch"
             r"|graze|bite|drain|scar|incision|stitches|lump|boil|patch|skin|eyes?|eyelids?|lids"
-            r"|toe|finger|nail|site)s?(?!\w)",
+            r"|toe|finger|nail|site|area|spot|bump)s?(?!\w)",
+            r"orange peel",
+            r"(?:itch\w*|sting\w*|sore|discharge)(?:\W+\w+){0,4}?\W+(?:privates|down below|vagina\w*"
+            r"|genital\w*|bits)",
             r"(?:wound|cut|scratch|graze|bite|drain|drain site|scar|incision|stitches|lump|boil|patch"
-            r"|eyes?|eyelids?|lids|toe|finger|nail|bone marrow|biopsy site)s?(?:\W+\w+){0,8}?\W+"
-            r"(?:red|hot|swollen|puffy|oozing|weeping|pus|throbs|throbbing|spreading|gunky|glued"
-            r"|inflamed|infected|angry|weepy|opened up|smelly)(?!\w)",
+            r"|eyes?|eyelids?|lids|toe|finger|nail|bone marrow|biopsy site|nephrostomy|stent|tube"
+            r"|stoma|skin|area)s?(?:\W+\w+){0,8}?\W+"
+            r"(?:red|pink|hot|swollen|puffy|oozing|weeping|leaking|pus|throbs|throbbing|spreading"
+            r"|gunky|glued|inflamed|infected|angry|weepy|opened up|smelly)(?!\w)",
         ),
     ),
     _SymptomPattern(
@@ -495,6 +546,9 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:dribble|trickle) (?:comes out|when i go)(?:\W+\w+){0,3}\W+(?:burns|stings|hurts)",
             r"catheter (?:\w+ ){0,2}?(?:not|hasn't|has not|isn't|stopped) (?:drain\w*|draining)",
             r"only (?:a )?(?:dribble|trickle)",
+            r"(?:peeing|weeing|pissing) (?:razor blades|glass|fire|knives)",
+            r"(?:wee|pee|urine)(?:'s| is| looks) (?:\w+ )?(?:pink|red|bloody|like (?:ros[eé]|wine|cola|tea))",
+            r"clots in (?:my |his |her |the )?(?:wee|pee|urine)",
             r"utis?",
             r"(?:water|bladder|kidney) infection",
             r"cystitis",
@@ -516,6 +570,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"tonsillitis",
             r"(?:like )?swallowing (?:glass|razor blades|razors|knives)",
             r"throat(?:'s| is| feels) like (?:sandpaper|glass|razor blades|fire)",
+            r"throat(?:'s| has)? been (?:raw|sore|burning|killing)",
+            r"(?:can|could) (?:barely|hardly) (?:get|swallow) (?:my |his |her )?(?:tablets|pills|food|water)",
             r"pharyngitis",
         ),
     ),
@@ -532,7 +588,12 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:oral )?thrush",
             r"mucositis",
             r"ulcer (?:on|in|inside) (?:the )?(?:\w+ ){0,2}?(?:of )?(?:my |his |her )?(?:tongue|gums?|lips?|cheeks?|mouth)",
-            r"gums? (?:\w+ ){0,2}?(?:swollen|bleeding|sore|puffy)",
+            r"gums? (?:\w+ ){0,2}?(?:swollen|bleeding|sore|puffy|raw|white)",
+            r"bleed\w* (?:a bit |a little )?when (?:i|he|she|they) brush",
+            r"white (?:furry |fluffy )?(?:stuff|coating|patches|fur) (?:all )?(?:over|on) (?:my |his |her )?tongue",
+            r"(?:throbbing|abscess\w*) tooth",
+            r"(?:tooth|jaw|gum|face|cheek)(?:'s| has| is)? (?:\w+ ){0,3}?(?:swollen|swelled|throbbing)",
+            r"lump (?:\w+ ){0,3}?on (?:my|his|her) gum",
             r"(?:tongue|gums|mouth|cheeks)(?: and (?:tongue|gums|mouth|cheeks))? (?:is |are )?(?:all )?"
             r"(?:covered|coated)",
             r"mouth (?:is )?(?:sore|painful|raw|burning)",
@@ -551,6 +612,11 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"the runs",
             r"runs(?= ?(?:x ?\d|\d+ ?(?:x|times)))",
             r"the (?:shits|squits|trots)",
+            r"runs? ?[-:]+(?= ?\d)",
+            r"(?:been|gone|went|go|going) (?:to|on) the (?:loo|toilet|bathroom) \d+ or \d+ times",
+            r"bowels? (?:opened|open|moved|went) (?:x ?\d|\d+ ?x|\d+ times)",
+            r"(?:more time|living) on the (?:toilet|loo)",
+            r"poo(?:'s| is)? like (?:water|porridge|loose porridge|soup)",
             r"bowels? (?:are |is )?(?:going|running|opening) like a tap",
             r"stoma (?:bag )?(?:\w+ ){0,3}?(?:watery|water|liquid|high output|filling)",
             r"\U0001F4A9",
@@ -613,7 +679,7 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"head (?:is |feels )?(?:all )?(?:swimming|fuzzy|foggy)",
             r"vertigo",
             r"(?:room|head) (?:is |keeps )?spinning(?! with)",
-            r"(?:feel|feels|feeling|felt) faint",
+            r"(?:feel|feels|feeling|felt) (?:a bit |a little |really |very )?faint",
             r"faintness",
             r"unsteady on " + _POSSESSIVE + r" feet",
             r"off balance",
@@ -691,6 +757,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"not (?:feeling |quite )?100 ?%",
             r"(?:feel|feels|feeling|felt) like (?:absolute |total |utter )?(?:death|crap|hell)",
             r"ropey",
+            r"(?:hit|run over) by a (?:bus|truck|train|lorry)",
+            r"(?:can't|cannot|couldn't) shake (?:it|this)(?: off)?",
             r"peely-?wally",
             r"(?:fair |pure |totally )?wabbit",
             r"(?:real|really|very|pretty) crook",
@@ -717,6 +785,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"|neck|pelvic|kidney|flank|rectal|bottom|bum|butt) (?:pains?|aches?|cramps?)",
             r"(?:stomach|tummy|belly|ear|head|back|tooth) ?aches?",
             r"headaches?",
+            r"head(?:'s| is)? (?:pounding|banging|splitting|thumping)",
+            r"ears? (?:are |is )?(?:killing (?:me|him|her)|hurting|really sore|throbbing|aching)",
             r"stiff neck",
             r"neck (?:is )?stiff",
             r"pains? in " + _POSSESSIVE + r" \w+",
@@ -1103,7 +1173,8 @@ _IDIOMS = _phrases(
 # "my dog is shaking": a pet named at most a few words before the symptom is its subject
 _PET_SUBJECT = re.compile(
     _loosen(
-        r"(?<!\w)(?:my|our|the|his|her|their) (?:\w+ )?(?:dog|dogs|doggy|cat|cats|puppy|pup|kitten|kitty"
+        r"(?<!\w)(?:my|our|the|his|her|their|\w+'?s) (?:\w+ )?(?:dog|dogs|doggy|cat|cats|puppy|pup"
+        r"|kitten|kitty"
         r"|pet|bird|parrot|hamster|rabbit|bunny|horse|pony|guinea pig)(?:'s)?(?!\w)"
         r"(?:\W+\w+){0,5}?\W*$"
     ),
@@ -1115,11 +1186,12 @@ _OTHER_PEOPLE = (
     r"friends?|grand ?kids?|grand ?sons?|grand ?daughters?|grand ?child(?:ren)?|grand ?babies"
     r"|grand ?baby|kids?|child(?:ren)?|baby|toddler|visitors?|neighbou?rs?|co-?workers?"
     r"|colleagues?|classmates?|someone|somebody|people|guests?|little one|lady|woman|bloke"
-    r"|guy|lad|nephew|niece|sister-in-law|brother-in-law"
+    r"|guy|lad|nephew|niece|sister-in-law|brother-in-law|carer|cleaner"
 )
 _RELATIVES = (
     r"husband|hubby|wife|partner|boyfriend|girlfriend|son|daughter|mum|mom|mother|dad|father"
-    r"|sister|brother|boy|girl|little girl|little boy|lad|kid|uncle|aunt|auntie|cousin"
+    r"|sister|brother|boy|girl|little girl|little boy|lad|kid|uncle|aunt|auntie|cousin|nan|nana"
+    r"|gran|granny|grandma|grandad|grandpa"
 )
 _OTHER_PERSON_SUBJECT = re.compile(
     _loosen(
@@ -1163,6 +1235,13 @@ _OTHER_NAMED = re.compile(
 _RELATIVE_NAMED = re.compile(
     _loosen(r"(?<!\w)(?:" + _RELATIVES + r")(?!\w)" + _STATE_AFTER), re.IGNORECASE
 )
+# "my mum (88, not the patient) has a water infection": whoever was just named is someone else
+_NOT_THE_PATIENT = _phrases(
+    r"not the patient",
+    r"isn't the patient",
+    r"(?:not|isn't) the one (?:on|having|with) (?:chemo|treatment|cancer)",
+    r"(?:not|isn't) on chemo",
+)
 # from a patient, "she's running 101" is somebody else; from a caregiver, "she" is most
 # often the patient
 _THIRD_PERSON = _phrases(
@@ -1187,7 +1266,7 @@ _COUNT_PATTERNS = (
     ),
     re.compile(
         r"(?<![\w.])(?P<n>" + _NUMBER + r")\s+(?:\w+\s+){0,2}?(?:stools?|poos?|poops?|bowel"
-        r"\s+movements?|bms?|motions|episodes?|bouts?|trips|loose\s+ones|watery\s+ones)(?!\w)",
+        r"\s+movements?|bms?|motions|episodes?|bouts?|trips|loose\s+ones|watery\s+ones|so\s+far)(?!\w)",
         re.IGNORECASE,
     ),
 )
@@ -1360,6 +1439,10 @@ _CAREGIVER_CONCERN = _phrases(
     r"(?:isn't|is not|not|hasn't|has not|hasnt) (?:been )?(?:just )?(?:right|himself|herself)"
     r" (?:since|today|tonight|all day)",
     r"just not right",
+    r"(?:gone|going|is|been) (?:really |very |so |all )?(?:flat and quiet|flat|withdrawn)",
+    r"something(?:'s| is) (?:just |a bit |really )?off(?! with (?:the|my|this) (?:thermometer|app|phone))",
+    r"(?:today )?(?:is|isn't|is not) (?:not )?(?:normal|herself|himself) today",
+    r"(?:she|he)(?:'s| is)? (?:very|so|really) quiet",
     r"(?:could|can) (?:hardly|barely) get (?:him|her|them) to (?:answer|respond|talk|speak)",
     r"(?:change|changes|changed) in (?:his|her|their) (?:behaviou?r|personality|mood)",
 )
@@ -1373,7 +1456,7 @@ _CLAUSE_BREAK_RE = re.compile(
     + r"|[,&+]"
     + r"|\b(?:but|though|although|however|except|besides|plus|also|whereas|then)\b"
     + r"|\b(?:apart|aside)\s+from\b|\bother\s+than\b"
-    + r"|\band\b(?!\s+(?:cold|shivery|shivering)\b)"
+    + r"|\band\b(?!\s+(?:cold|shivery|shivering|flu)\b)"
     + r"(?!\s+(?:(?:it|they|he|she|i)\s+)?(?:won'?t|can'?t|cannot|will\s+not|doesn'?t|does\s+not"
     + r"|isn'?t|hasn'?t|not)\s+stop)",
     re.IGNORECASE,
@@ -1604,6 +1687,7 @@ def _last_named_is_someone_else(text: str, start: int, end: int, texter: Reporte
     """Whether the last person named, with what they have, between `start` and `end` is not
     the patient."""
     marks = [(m.start(), True) for m in _OTHER_NAMED.finditer(text, start, end)]
+    marks += [(m.start(), True) for m in _NOT_THE_PATIENT.finditer(text, start, end)]
     marks += [(m.start(), False) for m in _FIRST_PERSON.finditer(text, start, end)]
     if texter is Reporter.PATIENT:
         marks += [(m.start(), True) for m in _RELATIVE_NAMED.finditer(text, start, end)]

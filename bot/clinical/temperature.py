@@ -87,6 +87,7 @@ _JOINED_RE = re.compile(r"[,;:!?()\n]|\.(?![0-9])|&|\b(?:and|but|with|plus|also|
 _RULE_BEFORE_RE = re.compile(
     r"\bif[ \t]+(?:(?:over|above|more[ \t]+than|at[ \t]+least|>=?|≥)[ \t]*)?$", re.IGNORECASE
 )
+_ABOUT_SUFFIX = re.compile(r"ish\b")
 _AND_A_BIT_RE = re.compile(
     r"(?<![0-9A-Za-z_.,])(?P<whole>[0-9]{2,3})[ \t]+and[ \t]+a[ \t]+(?P<part>half|bit)\b",
     re.IGNORECASE,
@@ -635,8 +636,12 @@ def _find_numbers(text: str, lower: str) -> list[_Number]:
         value, has_decimal = _number_value(typed)
         digits = typed.replace(".", "").replace(",", "")
         number = _with_unit(lower, value, match.start(), match.end(), has_decimal, digits, False)
-        if number.unit_end < len(lower) and lower[number.unit_end].isalpha():
-            continue  # "12th", "5x", "3pm": glued to a word that is not a unit
+        if (
+            number.unit_end < len(lower)
+            and lower[number.unit_end].isalpha()
+            and not _ABOUT_SUFFIX.match(lower, number.unit_end)
+        ):
+            continue  # "12th", "5x", "3pm": glued to a word that is not a unit ("100.5ish" is)
         claim(number)
     return sorted(numbers, key=lambda number: number.start)
 

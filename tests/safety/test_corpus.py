@@ -43,6 +43,8 @@ KNOWN_MISSES = {
     "question pending: nothing says what was counted",
     "mf-14": "'3 more since I last texted so 5 now' adds to a diarrhoea count given earlier; "
     "a count is only read in reply to the question or next to the symptom",
+    "tb-150": "'lost count' of diarrhoea episodes: no number to count, so it stays a recheck; "
+    "recording 'many' needs a way to store it that does not invent a number",
 }
 
 

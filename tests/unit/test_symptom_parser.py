@@ -739,3 +739,42 @@ def test_red_hot_or_oozing_skin_wounds_and_eyes_are_infection_signs(text: str) -
 
 def test_a_denial_inside_a_line_site_phrase_denies_it() -> None:
     assert parse("port flushed today no redness nurse happy").symptoms == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("dad thinks theres bugs crawling on the bedroom wall", SymptomCode.CONFUSION),
+        ("she's been asleep pretty much 2 days solid, only wakes to mumble", SymptomCode.CONFUSION),
+        ("dad went rigid in his chair, eyes rolled right up", SymptomCode.SEIZURE),
+        ("she crumpled at the bottom of the stairs", SymptomCode.DIZZINESS),
+        (
+            "chest squelches every time I lie back and I cant get the air in",
+            SymptomCode.SHORT_OF_BREATH,
+        ),
+        ("my fingernails have gone a bluish colour", SymptomCode.MOTTLED_SKIN),
+        ("nosebleed for 40 mins now, soaked a tea towel", SymptomCode.SEVERE_BLEEDING),
+        ("he says he feels like hes slipping away", SymptomCode.SENSE_OF_DOOM),
+    ],
+)
+def test_more_ways_to_write_a_red_flag(text: str, code: SymptomCode) -> None:
+    mention = next(m for m in parse(text).symptoms if m.code is code)
+    assert mention.red_flag
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("throbbing tooth at the back and my jaw has swollen up", SymptomCode.MOUTH_SORES),
+        ("peeing razor blades since this morning", SymptomCode.URINARY_PAIN),
+        ("my pee looks like rosé wine and it stings", SymptomCode.URINARY_PAIN),
+        ("the skin round the nephrostomy tube is angry red", SymptomCode.SKIN_INFECTION),
+        ("37.6 and my ears are killing me", SymptomCode.NEW_PAIN),
+    ],
+)
+def test_more_infection_signs(text: str, code: SymptomCode) -> None:
+    assert code in {m.code for m in parse(text).symptoms}
+
+
+def test_a_pet_named_with_its_owner_is_a_pet() -> None:
+    assert parse("dads dog is shivering at the vets poor thing").symptoms == ()
