@@ -90,6 +90,19 @@ def find_spelled_numbers(text: str) -> list[SpelledNumber]:
             index += 1
             continue
         value, next_index, has_fraction = parsed
+        # "thirty eight nine": a temperature said the way it is read off, point left out
+        if (
+            not has_fraction
+            and 32 <= value <= 43
+            and next_index < len(words)
+            and words[next_index].text.lower() in _SINGLE_DIGITS
+            and (
+                next_index + 1 == len(words)
+                or words[next_index + 1].text.lower() not in _SINGLE_DIGITS
+            )
+        ):
+            value += _SINGLE_DIGITS[words[next_index].text.lower()] / 10
+            next_index, has_fraction = next_index + 1, True
         found.append(
             SpelledNumber(
                 value=value,
@@ -100,6 +113,12 @@ def find_spelled_numbers(text: str) -> list[SpelledNumber]:
         )
         index = next_index
     return found
+
+
+_SINGLE_DIGITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9,
+}  # fmt: skip
 
 
 def _words(text: str) -> list[_Word]:

@@ -110,7 +110,7 @@ def checklist_mentions(
 # "my card says ring at 37.5", "nurse told us to call if she goes over 38", "the leaflet says
 # 38 or above": a number the team gave, not a reading ("should I ring at 37.6?" is a reading)
 _INSTRUCTION_RE = re.compile(
-    r"(?:(?:card|book|booklet|sheet|leaflet|instructions?|nurse|team|hospital|onc\w*|doctor|dr"
+    r"(?:\b(?:card|book|booklet|sheet|leaflet|instructions?|nurse|team|hospital|onc\w*|doctor|dr"
     r"|chart|letter|they|he|she|ha?ematology|ward|unit|hotline|triage|consultant)\s+"
     r"(?:\w+\s+){0,3}?(?:says?|said|told|tells|gave)\b|\b(?:card|sheet|booklet)\s*[:=])"
     # a lookahead, so that a second instruction inside this one's reach is found too
@@ -125,6 +125,11 @@ _QUOTED_NUMBER_RE = re.compile(
 
 
 _NORMAL_RE = re.compile(r"\bnormal\b", re.IGNORECASE)
+_ELSEWHERE_RE = re.compile(
+    r"[,;]\s*(?:and\s+|but\s+|so\s+)?(?:now|today|tonight|i'm|im|i've|ive|i\s+am|she's|shes|he's"
+    r"|hes|it's|its\s+(?:now|at|reading|showing)|my|her|his)\b",
+    re.IGNORECASE,
+)
 # "... and go straight in if it's 38.3": a second number the instruction gives
 _CONDITION_RE = re.compile(
     r"\bif\s+(?:it's|its|it\s+is|you're|your\s+temp\s+is|over|above|at|it\s+reaches|it\s+hits)"
@@ -142,7 +147,8 @@ def team_thresholds(text: str) -> list[tuple[float, bool]]:
     whether it is an upper threshold ("over 37.5") rather than a lower one ("under 36")."""
     quoted: list[tuple[float, bool]] = []
     for instruction in _INSTRUCTION_RE.finditer(text[:2000]):
-        rest = instruction.group("rest")
+        # the instruction ends at a comma that starts something else ("..., and now I've got 38.1")
+        rest = _ELSEWHERE_RE.split(instruction.group("rest"), maxsplit=1)[0]
         previous_end: int | None = None
         for match in _QUOTED_NUMBER_RE.finditer(rest):
             # the first number, and others joined to it ("under 36 or over 37.5"); not the

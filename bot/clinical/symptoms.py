@@ -199,6 +199,7 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"impending doom",
             r"(?:think|feel) (?:like )?this is it",
             r"slipping away",
+            r"(?:feel|feels) (?:like )?(?:she|he|i) (?:will|is going to|gonna|am going to) die",
         ),
         red_flag=True,
     ),
@@ -235,6 +236,10 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:pee|wee|urinate|pass urine|passed urine|peed|weed)d? only (?:one time|once)(?! (?:a|an|per|in) (?:hour|hr))",
             r"only (?:peed|weed|passed urine|been for a wee|had a wee) once (?:since|in|all)",
             r"nothing in (?:it|the bag|the bottle|his bag|her bag) since",
+            r"barely (?:been for a|had a|done a) (?:wee|pee)",
+            r"just the one dribble",
+            r"bottle (?:\w+ ){0,4}?(?:still )?empty",
+            r"(?:hasn't|hasnt|has not) asked to go",
             r"(?:hasn't|hasnt|has not|haven't|havent|not) (?:needed|been to) the (?:toilet|loo) since",
         ),
         red_flag=True,
@@ -262,6 +267,10 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:gone |going |turned )?(?:a )?dusky(?: colou?r)?",
             r"(?:yellowy|yellow|greeny|greenish) ?-?grey",
             r"(?:gone|going|turned|turning) (?:a )?bluish",
+            r"(?:gone|turned|going) (?:the )?colou?r of",
+            r"bluish",
+            r"colou?r of (?:porridge|wallpaper paste|putty|ash|candle wax|chalk|a ghost)",
+            r"(?:lips|face|fingernails|nails|fingers) (?:\w+ ){0,3}?(?:bluish|violet|purple|blue)",
             r"marbled",
             r"cyanos\w*",
         ),
@@ -352,6 +361,21 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"dopey",
             r"like (?:he's|she's|hes|shes|he is|she is) (?:drunk|been drinking)",
             r"(?:kept|keeps|keep) (?:dozing|nodding|drifting) off",
+            r"(?:can't|cannot|couldn't) string (?:a )?(?:sentence|two words|words) together",
+            r"(?:didn't|doesn't|did not|does not) know (?:how|where) (?:he|she|they|i) got",
+            r"where the (?:loo|toilet|bathroom|kitchen|stairs) (?:was|is)",
+            r"words (?:are |were )?(?:coming out )?(?:all )?(?:jumbled|muddled|mixed up|scrambled)",
+            r"asked (?:me )?who (?:i|we) (?:am|was|were|are)",
+            r"asked (?:me )?what (?:year|day|month) it (?:is|was)",
+            r"(?:didn't|doesn't|did not|does not) know it was me",
+            r"thought i was (?:her|his) (?:sister|brother|mum|mother|dad|father|husband|wife)",
+            r"(?:forgot|forgotten|forgets) (?:my|her|his|our) (?:name|own name|names)",
+            r"(?:can't|cannot|couldn't) tell (?:me|us) (?:why|what|where)",
+            r"wandering (?:round|around|about) (?:the house|at night|in the night|at \d)",
+            r"falling asleep (?:between|while|during|mid)",
+            r"(?:he's|she's|hes|shes) gone again",
+            r"(?:is |are )?keep(?:s)? sleeping",
+            r"again sleep",
             r"(?:only )?half with it",
             r"(?:not|isn't|no) (?:talking|speaking) (?:normal|normally|right|properly)",
             _not_after("you", "you're", "you are", "it", "it's", "that", "that's", "this")
@@ -416,6 +440,11 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"|mins|second|minute))",
             r"flaked out",
             r"crumpled",
+            r"just folded",
+            r"on the floor before (?:i|we) could",
+            r"out like a light (?:for|and)",
+            r"(?:he|she|i|dad|mum|mom|father|mother|gran|nan) (?:\w+ )?(?:fall|fell|had a fall) (?:in|on|down)"
+            r" (?:the|his|her|my) (?:bathroom|floor|stairs|kitchen|toilet|loo|hall)",
             r"out (?:cold )?for (?:a few|a couple of|about \d+|\d+) (?:seconds|secs)",
             r"(?:went|gone|go|goes) down like a sack of (?:spuds|potatoes)",
             r"(?:gone |went |is |was )?off (?:her|his|their) legs",
@@ -448,6 +477,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:struggling|fighting|battling) (?:with|for) (?:his |her |my )?breath",
             r"breathing like (?:he's|she's|i've|he has|she has|i have) (?:just )?(?:run|been running)",
             r"puffing like",
+            r"panting",
+            r"(?:tummy|belly|stomach|chest)(?:'?s| is)? (?:\w+ ){0,2}?going in and out",
             r"crackl\w+ (?:noise|sound|breath\w*|chest)",
             r"squelch\w*",
             r"(?:can't|cannot|couldn't) get (?:the )?air in",
@@ -481,6 +512,9 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"shaking so (?:hard|much|badly|violently)",
             r"(?:bed|whole bed) (?:is |was )?(?:rattling|shaking|moving)",
             r"shaking like a leaf(?! (?:waiting|about|before|over))",
+            r"(?:can't|cannot|cant) stop shiverin\w*",
+            r"teeth (?:are |is )?(?:still )?going(?: like)?",
+            r"juddering",
             r"shivering (?:uncontrollably|badly|violently|really badly|so badly|a lot|so much"
             r"|non ?stop|like mad|all over)",
             r"uncontrollabl\w* (?:shivering|shaking|shivers|trembling)",
@@ -521,6 +555,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"|graze|bite|drain|scar|incision|stitches|lump|boil|patch|skin|eyes?|eyelids?|lids"
             r"|toe|finger|nail|site|area|spot|bump)s?(?!\w)",
             r"orange peel",
+            r"redness (?:is )?spreading",
+            r"spreading redness",
             r"(?:itch\w*|sting\w*|sore|discharge)(?:\W+\w+){0,4}?\W+(?:privates|down below|vagina\w*"
             r"|genital\w*|bits)",
             r"(?:wound|cut|scratch|graze|bite|drain|drain site|scar|incision|stitches|lump|boil|patch"
@@ -549,6 +585,7 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:peeing|weeing|pissing) (?:razor blades|glass|fire|knives)",
             r"(?:wee|pee|urine)(?:'s| is| looks) (?:\w+ )?(?:pink|red|bloody|like (?:ros[eé]|wine|cola|tea))",
             r"clots in (?:my |his |her |the )?(?:wee|pee|urine)",
+            r"(?:wee|pee|urine)(?:'s| is) (?:\w+ ){0,2}?(?:dark and strong|strong and dark|very dark|really dark)",
             r"utis?",
             r"(?:water|bladder|kidney) infection",
             r"cystitis",
@@ -571,6 +608,7 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:like )?swallowing (?:glass|razor blades|razors|knives)",
             r"throat(?:'s| is| feels) like (?:sandpaper|glass|razor blades|fire)",
             r"throat(?:'s| has)? been (?:raw|sore|burning|killing)",
+            r"throat (?:feels )?(?:cut to ribbons|shredded|like it's been cut)",
             r"(?:can|could) (?:barely|hardly) (?:get|swallow) (?:my |his |her )?(?:tablets|pills|food|water)",
             r"pharyngitis",
         ),
@@ -707,6 +745,10 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"|chilled)",
             r"(?:i'm|i am|he's|he is|she's|she is) (?:so |very |really )?(?:cold|freezing)",
             r"hot (?:and|then) cold",
+            r"(?:can't|cannot|couldn't|can not) (?:get|keep) warm",
+            r"(?:went|gone|go|been) freezing",
+            r"woke (?:up )?(?:freezing|shivering|frozen)",
+            r"(?:i'm|im|he's|hes|she's|shes|says (?:he's|she's|hes|shes)) frozen",
             r"(?:(?<=and\x20)|(?<=but\x20)|(?<=still\x20)|(?<=feel\x20)|(?<=feels\x20)|(?<=i\x27m\x20)"
             r"|(?<=im\x20))freezing(?! (?:outside|out there|in here|weather|cold day))",
             r"goose ?bumps",
@@ -757,6 +799,14 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"not (?:feeling |quite )?100 ?%",
             r"(?:feel|feels|feeling|felt) like (?:absolute |total |utter )?(?:death|crap|hell)",
             r"ropey",
+            r"rough as",
+            r"(?:couldn't|could not|cant|can't) face the stairs",
+            r"(?:i'm|im|i am|she's|shes|he's|hes|she is|he is|was|were|felt|feels|feeling) (?:so |really )?"
+            r"(?:boiling|roasting)",
+            r"arms like lead",
+            r"very weak",
+            r"lie (?:down )?(?:the )?whole day",
+            r"no eat",
             r"(?:hit|run over) by a (?:bus|truck|train|lorry)",
             r"(?:can't|cannot|couldn't) shake (?:it|this)(?: off)?",
             r"peely-?wally",
@@ -786,6 +836,7 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:stomach|tummy|belly|ear|head|back|tooth) ?aches?",
             r"headaches?",
             r"head(?:'s| is)? (?:pounding|banging|splitting|thumping)",
+            r"(?:pounding|banging|splitting|thumping) head",
             r"ears? (?:are |is )?(?:killing (?:me|him|her)|hurting|really sore|throbbing|aching)",
             r"stiff neck",
             r"neck (?:is )?stiff",
@@ -1439,6 +1490,10 @@ _CAREGIVER_CONCERN = _phrases(
     r"(?:isn't|is not|not|hasn't|has not|hasnt) (?:been )?(?:just )?(?:right|himself|herself)"
     r" (?:since|today|tonight|all day)",
     r"just not right",
+    r"(?:hasn't|hasnt|has not|won't|wont) touch(?:ed)? (?:his|her|their) (?:breakfast|lunch|dinner|tea|food)",
+    r"never says no to",
+    r"having accidents",
+    r"never done that",
     r"(?:gone|going|is|been) (?:really |very |so |all )?(?:flat and quiet|flat|withdrawn)",
     r"something(?:'s| is) (?:just |a bit |really )?off(?! with (?:the|my|this) (?:thermometer|app|phone))",
     r"(?:today )?(?:is|isn't|is not) (?:not )?(?:normal|herself|himself) today",
@@ -1454,9 +1509,9 @@ _SENTENCE_BREAK_RE = re.compile(_SENTENCE_BREAK)
 _CLAUSE_BREAK_RE = re.compile(
     _SENTENCE_BREAK
     + r"|[,&+]"
-    + r"|\b(?:but|though|although|however|except|besides|plus|also|whereas|then)\b"
+    + r"|\b(?:but|though|although|however|except|besides|plus|also|whereas)\b|(?<!hot\s)\bthen\b"
     + r"|\b(?:apart|aside)\s+from\b|\bother\s+than\b"
-    + r"|\band\b(?!\s+(?:cold|shivery|shivering|flu)\b)"
+    + r"|(?<!\bin\s)\band\b(?!\s+(?:cold|shivery|shivering|flu|out)\b)"
     + r"(?!\s+(?:(?:it|they|he|she|i)\s+)?(?:won'?t|can'?t|cannot|will\s+not|doesn'?t|does\s+not"
     + r"|isn'?t|hasn'?t|not)\s+stop)",
     re.IGNORECASE,

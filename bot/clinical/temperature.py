@@ -88,6 +88,17 @@ _RULE_BEFORE_RE = re.compile(
     r"\bif[ \t]+(?:(?:over|above|more[ \t]+than|at[ \t]+least|>=?|≥)[ \t]*)?$", re.IGNORECASE
 )
 _ABOUT_SUFFIX = re.compile(r"ish\b")
+_IF_BEFORE_RE = re.compile(
+    r"\b(?:if|when|unless)\s+(?:it'?s\s+|its\s+|it\s+is\s+|you'?re\s+|temp(?:erature)?\s+(?:is\s+)?"
+    r"|(?:he|she)'?s\s+|goes\s+|gets\s+)?$"
+)
+_OF_FEVER_RE = re.compile(r"\s*of\s+(?:fever|temp|temperature)\b", re.IGNORECASE)
+_APPROXIMATE_RE = re.compile(
+    r"(?:(?<![0-9A-Za-z_])(?:over|above|more\s+than)\s+(?P<whole_over>[0-9]{2,3})(?![0-9.,])"
+    r"|(?<![0-9A-Za-z_.,])(?P<whole>[0-9]{2,3})(?:\s*(?P<suffix>something|point\s+something|odd)\b"
+    r"|\s*(?P<plus>\+|plus\b)))",
+    re.IGNORECASE,
+)
 _AND_A_BIT_RE = re.compile(
     r"(?<![0-9A-Za-z_.,])(?P<whole>[0-9]{2,3})[ \t]+and[ \t]+a[ \t]+(?P<part>half|bit)\b",
     re.IGNORECASE,
@@ -601,6 +612,17 @@ def _find_numbers(text: str, lower: str) -> list[_Number]:
         top = _range_top(text, lower, match)
         if top is not None:
             claim(top)
+    for match in _APPROXIMATE_RE.finditer(text):
+        # "38 something", "over 38", "39+": read at the highest it may be, and said so; "call
+        # if over 38" is an instruction, not a reading
+        if _IF_BEFORE_RE.search(lower, max(0, match.start() - 25), match.start()):
+            continue
+        whole = float(match.group("whole") or match.group("whole_over"))
+        vague = " ".join((match.group("suffix") or "").lower().split())
+        value = whole + (0.9 if vague in ("something", "point something", "odd") else 0.5)
+        digits = f"{value:g}".replace(".", "")
+        number = _with_unit(lower, value, match.start(), match.end(), True, digits, False)
+        claim(replace(number, from_range=True))
     for match in _AND_A_BIT_RE.finditer(text):
         # "38 and a half" is 38.5; "38 and a bit" is at least 38
         whole = float(match.group("whole"))
@@ -766,7 +788,10 @@ def _classify(
     if context.other_measure and not unit_written:
         return None
     next_word = _next_word(word_text, number.unit_end)
-    if next_word in _WEATHER_WORDS or (not unit_written and next_word in _OTHER_UNIT_WORDS):
+    of_fever = _OF_FEVER_RE.match(word_text, number.unit_end) is not None  # "38,4 of fever"
+    if next_word in _WEATHER_WORDS or (
+        not unit_written and next_word in _OTHER_UNIT_WORDS and not of_fever
+    ):
         return None
     site_nearby = any(
         _distance(number.start, number.unit_end, span) <= _SITE_REACH

@@ -45,6 +45,10 @@ KNOWN_MISSES = {
     "a count is only read in reply to the question or next to the symptom",
     "tb-150": "'lost count' of diarrhoea episodes: no number to count, so it stays a recheck; "
     "recording 'many' needs a way to store it that does not invent a number",
+    "fb-033": "'been sat at 100.6 since before tea, must be 2 hours now': 'since before tea' is "
+    "not read as the start of the spell, so the reading is a single 38.1",
+    "fb-086": "'tried to ring me on the tv remote': confusion told only by what she did; no "
+    "wording for it that would not also catch ordinary slips",
 }
 
 

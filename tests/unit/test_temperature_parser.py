@@ -545,3 +545,25 @@ def test_random_input_never_raises_and_never_yields_an_invalid_reading() -> None
 def test_a_reading_asked_about_after_phone_is_a_reading() -> None:
     readings = parse_temperatures("would you phone with 37.8?", NOW, CLINIC_TZ)
     assert [r.celsius for r in readings] == [37.8]
+
+
+@pytest.mark.parametrize(
+    ("text", "celsius"),
+    [
+        ("thirty eight nine", 38.9),
+        ("38 something, cant read it properly", 38.9),
+        ("its over 38 on the ear one", 38.5),
+        ("39+ and shivering", 39.5),
+        ("my father is with 38,4 of fever", 38.4),
+    ],
+)
+def test_approximate_and_spoken_readings_are_read_at_their_highest(
+    text: str, celsius: float
+) -> None:
+    readings = [r for r in parse_temperatures(text, NOW, CLINIC_TZ) if r.is_valid]
+    assert readings and readings[0].celsius == celsius
+
+
+def test_call_if_over_38_is_not_read_as_over_38() -> None:
+    readings = parse_temperatures("my diary says phone if over 38", NOW, CLINIC_TZ)
+    assert all(not r.from_range for r in readings)  # the instruction's number, read as written
