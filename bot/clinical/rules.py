@@ -24,6 +24,17 @@ Conservative choices where the reference leaves room (each is tested):
 - Not on chemo (R11): red flags still call emergency services, and anything that would be
   URGENT points to the usual doctor; the care team is still paged (over-escalation is
   acceptable per §7 R11).
+- A lower armpit or forehead reading after a raised one from a more reliable site never
+  discounts it: it neither ends the recheck nor breaks a sustained run (§6).
+- A raised reading reported from earlier ("hit 39.0 last night") stays in view for
+  `reported_fever_hold_hours` after it was reported, when it was taken at most that long before.
+- R0: a raised reading taken just after a hot drink, food, exercise or a hot bath, below
+  `warming_discount_below_c`, is no evidence of fever on its own: recheck in
+  `warming_recheck_minutes` (§4), followed up like any recheck; anything else still fires.
+- A dose on the team's schedule is not R10 for want of a reading before it; the readings around
+  it and feeling feverish still are.
+- The team's own threshold, quoted in the latest report, wins (R8 above it, R7 below a low one);
+  a borderline reading the texter says is "still" raised does not wait for a recheck (R5).
 """
 
 from __future__ import annotations

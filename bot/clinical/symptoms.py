@@ -1,19 +1,28 @@
 """Find symptoms, fever-reducer doses and red flags in an SMS (clinical-anchors §3, §6, §7 R9-R12).
 
 People text the way they talk: "he's been throwing up", "cant breath", "burns when I wee". The
-message is cut into clauses (at sentence ends, commas, "and", "but", ...) so that a negation
-("no cough") or a time ("2 hours ago") only reaches the words near it: "no cough but sore throat"
-reports a sore throat and denies a cough.
+message is cut into clauses (at sentence ends, commas, "and", "but", ...) so that a time ("2
+hours ago") or a subject only reaches the words near it. The vocabulary comes from how patients
+and caregivers write in public (tests/safety/corpus.yml), many phrasings per red flag.
 
 Conservative choices (each is tested):
 - A symptom both reported and denied in one message counts as reported.
-- Negation reaches at most five words back within its clause; a list keeps it going ("no chills
-  or sweats"), a comma ends it ("no cough, sore throat" reports the sore throat).
+- A negation denies only the symptom it governs: nothing but filler words ("no real cough", "not
+  having any chills") may stand between them, so "couldn't eat shivering all evening" reports
+  the shivering. An explicit "or" carries a denial on ("no chills or sweats"), but never to a
+  red flag ("no fever or shaking" reports the shaking).
 - Hedges are not denials: "not sure if it's a rash", "can't stop shaking", "hasn't helped".
-- Questions about what might happen ("what if I get chills?", "what should I do if he gets a
-  cough?") report nothing, except red flags: "what do I do if she can't breathe" may be
-  happening now. Any other mention counts, even inside a question.
-- A clause whose subject is a pet ("my dog is shaking") reports nothing.
+- A symptom reported now is present now, whenever it began; its onset is kept ("since Sunday").
+  One the text says has ended ("had chills yesterday, gone now") is not current, but an ended red
+  flag (a faint, a fit) still is. One dated over a week back, or told as an earlier cycle's story
+  ("after round 2 I fainted"), is history.
+- Questions about what might happen ("what if I get chills?") report nothing, and neither do
+  questions about symptoms in general ("is confusion a side effect?", "the leaflet says mottled
+  skin") or plainly imagined situations ("suppose his lips went blue"), red flags included.
+  "What do I do if she can't breathe" may be happening now and still counts.
+- Whose it is: a pet's ("my dog is shaking"), someone else's ("my neighbour's boy has a cough";
+  from a patient, "husband has a bad cough"; the person named earlier in the sentence carries
+  on), a caregiver's own non-red-flag illness ("I've got a streaming cold") report nothing.
 - Plain "dizzy" and "a bit short of breath" are symptoms; fainting or collapse, and breathing
   that is severe or at rest, are red flags.
 - A fever felt but not measured ("feverish", "burning up", "she has a temperature") is recorded
@@ -21,7 +30,9 @@ Conservative choices (each is tested):
   confusion, but unusual drowsiness or being hard to wake is.
 - A fever reducer counts as taken only when the words say it was ("took", "had", "gave him",
   "2 hours ago"); asking about one ("can I take tylenol?") is not a dose. "Painkillers" and
-  cold-and-flu remedies count, because they may hide a fever too.
+  cold-and-flu remedies count, because they may hide a fever too. One taken on the team's
+  schedule ("ibuprofen every 8 hrs for the Neulasta pain") is marked scheduled.
+- Figures of speech ("burning up the phone lines") and Neulasta bone pain are not symptoms.
 
 Pure functions: no I/O, and the work is bounded so any text returns quickly.
 """
