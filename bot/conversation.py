@@ -34,7 +34,6 @@ from bot.clinical.page import clock_time
 from bot.clinical.profiles import celsius_to_fahrenheit
 from bot.clinical.report import ParsedReport, checklist_mentions, parse_report, with_symptoms
 from bot.clinical.rules import SYMPTOM_LABELS
-from bot.clinical.symptoms import find_red_flags
 from bot.clinical.temperature import plausible_unit, to_celsius
 from bot.db.models import SymptomReportRow
 from bot.db.session import unit_of_work
@@ -100,8 +99,7 @@ def describe_reading(
     reading: ParsedTemperature, tz: tzinfo, now: datetime, since: datetime | None = None
 ) -> str:
     """ "38.5C (101.3F) armpit at 2:05pm"; with `since`, a reading held from then on."""
-    celsius = reading.celsius or 0.0
-    text = f"{celsius:.1f}C ({celsius_to_fahrenheit(celsius):.1f}F)"
+    text = _both_units(reading.celsius or 0.0)
     if reading.from_range:
         text += f' (the highest of "{reading.raw.strip()[:20]}")'
     if reading.site is not None:
@@ -359,12 +357,15 @@ def report(
     with unit_of_work(rt.sessions) as session:
         caller = identify(session, phone, rt.settings.default_region)
     # a patient's "my husband has a cough" is someone else's cough; a caregiver's is the patient's
-    texter = Reporter.CAREGIVER if caller.kind is CallerKind.CAREGIVER else Reporter.PATIENT
+    texter = {
+        CallerKind.PATIENT: Reporter.PATIENT,
+        CallerKind.CAREGIVER: Reporter.CAREGIVER,
+    }.get(caller.kind)
     parsed = parse_report(text, now, rt.settings.timezone, texter)
     if caller.kind is CallerKind.CARE_TEAM:
         return _care_team_number(rt.settings.clinic)
     if caller.kind is CallerKind.UNKNOWN:
-        serious = bool(find_red_flags(text)) or any(
+        serious = any(s.red_flag for s in parsed.symptoms) or any(
             (r.celsius or 0) >= 38.0 for r in parsed.readings
         )
         return _not_enrolled(rt.settings.clinic, serious)

@@ -285,12 +285,12 @@ class _Facts:
         latest = self.readings[-1]
         if self.is_masked(latest):
             return max(self.readings, key=lambda r: r.celsius)
-        if self.discounts_nothing(latest):
+        if self.is_lower_from_less_reliable_site(latest):
             reliable = [r for r in self.readings if r.site not in LESS_RELIABLE_SITES]
             return reliable[-1]
         return latest
 
-    def discounts_nothing(self, reading: Reading) -> bool:
+    def is_lower_from_less_reliable_site(self, reading: Reading) -> bool:
         """A reading from a less reliable site that is lower than the latest reading from a
         more reliable one before it: it never discounts that raised reading (§6)."""
         if reading.site not in LESS_RELIABLE_SITES:
@@ -503,7 +503,7 @@ def _find_fever(facts: _Facts) -> _Fever | None:
                     f"{_celsius_text(max(r.celsius for r in run))})",
                     run[-1].measured_at,
                 )
-        elif not (facts.is_masked(reading) or facts.discounts_nothing(reading)):
+        elif not (facts.is_masked(reading) or facts.is_lower_from_less_reliable_site(reading)):
             run = []
     return None
 

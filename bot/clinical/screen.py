@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timezone
 
 from bot.clinical.checklist import parse_checklist_reply
-from bot.clinical.symptoms import find_red_flags, parse_symptoms
+from bot.clinical.symptoms import parse_symptoms
 from bot.clinical.temperature import parse_temperatures
 
 REPORT = "report"
@@ -26,7 +26,8 @@ def screen_intent(
     if not text or not text.strip():
         return None
     now = now or datetime.now(timezone.utc)
-    if find_red_flags(text):
+    found = parse_symptoms(text, now, timezone.utc)  # read once: the parse is the costly part
+    if any(mention.red_flag for mention in found.symptoms):
         return REPORT  # a red flag wins over everything, even "stop"
     if classifier_intent in _KEEP:
         return None
@@ -37,7 +38,6 @@ def screen_intent(
         return CHOOSE_NUMBER  # "1 3": an answer to a numbered question
     if temperatures:
         return REPORT  # a number that needs checking, like "986"
-    found = parse_symptoms(text, now, timezone.utc)
     if found.symptoms or found.fever_reducers or found.caregiver_concern or found.unclear:
         return REPORT
     return None

@@ -112,7 +112,7 @@ def parse_symptoms(
 def find_red_flags(
     text: str, now: datetime | None = None, local_tz: tzinfo = timezone.utc
 ) -> tuple[SymptomMention, ...]:
-    """The red-flag mentions in `text` (§3): the emergency screen run on every inbound message.
+    """The red-flag mentions in `text` (§3), as the clinical screen reads them.
 
     Negation still applies ("no chest pain" is not a red flag). Without `now`, mentions are
     dated at the current time.

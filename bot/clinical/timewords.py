@@ -217,20 +217,7 @@ class ElapsedPhrase:
 
 def find_elapsed_phrases(text: str) -> list[ElapsedPhrase]:
     """Every "<amount> later" / "<amount> after" / "<amount> apart" phrase in `text`, in order."""
-    if not text:
-        return []
-    text = text[:MAX_TEXT_CHARS]
-    phrases = []
-    for match in _LATER_RE.finditer(text):
-        elapsed = _duration(match)
-        if elapsed is None:
-            continue
-        phrases.append(
-            ElapsedPhrase(
-                elapsed=elapsed, start=match.start(), end=match.end(), phrase=match.group(0)
-            )
-        )
-    return phrases
+    return _elapsed_phrases(_LATER_RE, text, _duration)
 
 
 @dataclass(frozen=True)
@@ -285,15 +272,26 @@ def find_durations(text: str, now: datetime, local_tz: tzinfo) -> list[DurationP
 
 def find_intervals(text: str) -> list[ElapsedPhrase]:
     """Every "every <amount>" phrase ("checking every half hour"), with the time between checks."""
+    return _elapsed_phrases(_EVERY_RE, text, _positive_lasted)
+
+
+def _elapsed_phrases(
+    pattern: re.Pattern[str], text: str, measure: Callable[[re.Match[str]], timedelta | None]
+) -> list[ElapsedPhrase]:
+    """Each match of `pattern` in `text` with the time it measures (when it measures one)."""
     if not text:
         return []
-    text = text[:MAX_TEXT_CHARS]
-    intervals = []
-    for match in _EVERY_RE.finditer(text):
-        every = _lasted(match)
-        if every is not None and every > timedelta(0):
-            intervals.append(ElapsedPhrase(every, match.start(), match.end(), match.group(0)))
-    return intervals
+    phrases = []
+    for match in pattern.finditer(text[:MAX_TEXT_CHARS]):
+        elapsed = measure(match)
+        if elapsed is not None:
+            phrases.append(ElapsedPhrase(elapsed, match.start(), match.end(), match.group(0)))
+    return phrases
+
+
+def _positive_lasted(match: re.Match[str]) -> timedelta | None:
+    lasted = _lasted(match)
+    return lasted if lasted is not None and lasted > timedelta(0) else None
 
 
 def _lasted(match: re.Match[str]) -> timedelta | None:
