@@ -51,6 +51,9 @@ from bot.services.reporting import assess_patient  # noqa: E402
 from bot.sms.gateway import ConsoleGateway  # noqa: E402
 
 CORPUS_FILES = (ROOT / "tests" / "safety" / "corpus.yml", ROOT / "tests" / "safety" / "heldout.yml")
+# Held-out files: only their figures are printed, never which items missed, so that nobody tunes
+# the code to them by accident.
+HELDOUT_FILES = frozenset({"heldout.yml"})
 CLINIC_TZ = ZoneInfo("America/New_York")
 # the corpus clock: Wednesday 2 December 2026, 10:00 clinic time
 CORPUS_NOW = datetime(2026, 12, 2, 10, 0, tzinfo=CLINIC_TZ)
@@ -317,7 +320,7 @@ def figures(file: str, outcomes: Sequence[Outcome]) -> Figures:
     )
 
 
-def render(result: Figures, outcomes: Sequence[Outcome]) -> str:
+def render(result: Figures, outcomes: Sequence[Outcome], *, show_misses: bool = True) -> str:
     lines = [
         f"== {result.file}: {result.items} messages, {result.flows} flows",
         f"  must page:      {result.paged}/{result.must_page} paged "
@@ -328,6 +331,9 @@ def render(result: Figures, outcomes: Sequence[Outcome]) -> str:
         f"  urgency agreement: {result.same_urgency}/{result.items + result.flows} "
         f"({result.urgency_agreement:.1%})",
     ]
+    if not show_misses:
+        lines.append("  (held-out: which items missed is not shown)")
+        return "\n".join(lines)
     misses = [o for o in outcomes if not o.correct]
     for title, expect in (
         ("MISSED (must page, did not)", "page"),
@@ -360,14 +366,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in files:
         outcomes = run_cases(load_cases(path))
         result = figures(path.name, outcomes)
-        print(render(result, outcomes))
+        heldout = path.name in HELDOUT_FILES
+        print(render(result, outcomes, show_misses=not heldout))
         all_missed += result.must_page - result.paged
         report[path.name] = {
             **asdict(result),
             "sensitivity": result.sensitivity,
             "specificity": result.specificity,
             "urgency_agreement": result.urgency_agreement,
-            "misses": [
+            "misses": []
+            if heldout
+            else [
                 {"id": o.case.id, "got": o.disposition, "rules": list(o.rules)}
                 for o in outcomes
                 if not o.correct

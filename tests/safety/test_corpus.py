@@ -49,6 +49,13 @@ KNOWN_MISSES = {
     "not read as the start of the spell, so the reading is a single 38.1",
     "fb-086": "'tried to ring me on the tv remote': confusion told only by what she did; no "
     "wording for it that would not also catch ordinary slips",
+    "ho-028": "retired held-out: 'cant get to the end of a sentence without stopping for breath' is not read as breathlessness at rest",
+    "ho-031": "retired held-out: a bare count in reply to nothing, with 'tummy is really sore' beside it",
+    "ho-034": "retired held-out: 'stuck there since about half 8 so an hour and a half now' is not read as a spell",
+    "ho-039": "retired held-out: 'hovering 38 to 38.2 all morning since i woke at 6' is not read as a spell",
+    "ho-058": "retired held-out: 'everything went black ... ended up on the floor' is not read as fainting",
+    "ho-102": "retired held-out: times written '8.15' and '9.30' are not read as clock times",
+    "ho-129": "retired held-out: 'the christie said anything over 37.5' is not read as the team's threshold",
 }
 
 
