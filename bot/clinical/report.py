@@ -112,7 +112,12 @@ def checklist_mentions(
 _INSTRUCTION_RE = re.compile(
     r"(?:\b(?:card|book|booklet|sheet|leaflet|instructions?|nurse|team|hospital|onc\w*|doctor|dr"
     r"|chart|letter|they|he|she|ha?ematology|ward|unit|hotline|triage|consultant)\s+"
-    r"(?:\w+\s+){0,3}?(?:says?|said|told|tells|gave)\b|\b(?:card|sheet|booklet)\s*[:=])"
+    r"(?:\w+\s+){0,3}?(?:says?|said|told|tells|gave)\b|\b(?:card|sheet|booklet)\s*[:=]"
+    # a hospital by its name ("the christie said anything over 37.5"), when a rule follows
+    r"|\bthe\s+\w+(?:\s+\w+)?\s+(?:says?|said|told\s+(?:us|me|him|her|them)|tells\s+(?:us|me))\s+"
+    r"(?=anything\s+(?:over"
+    r"|above)|any\s+(?:temp|reading)|to\s+(?:ring|call|phone)|(?:ring|call|phone|go\s+in)\s+"
+    r"(?:if|at|when|over|above)))"
     # a lookahead, so that a second instruction inside this one's reach is found too
     r"(?=(?P<rest>(?:[^.?!\n]|\.(?=\d)){0,80}))",
     re.IGNORECASE,

@@ -467,6 +467,10 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:fell|fallen) (?:over|down) and (?:couldn't|can't|could not) get up",
             r"(?:lost|losing) consciousness",
             r"unconscious",
+            r"(?:everything|it all|the room|the world|my eyes|his eyes|her eyes) (?:just )?(?:went|goes"
+            r"|going) (?:black|dark|grey|gray|white)",
+            r"ended up (?:lying |in a heap )?on the (?:floor|ground|deck)",
+            r"in a heap on the (?:floor|ground)",
         ),
         red_flag=True,
     ),
@@ -481,6 +485,9 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:can't|cannot|couldn't) (?:get|finish|say) (?:a |out a )?(?:full |whole )?sentence"
             r"(?: out)?",
             r"stopping for (?:air|breath)",
+            r"(?:can't|cant|cannot|couldn't|can not) (?:\w+ ){0,8}?without (?:stopping|pausing"
+            r"|having to stop) (?:for|to catch) (?:my |his |her |a )?(?:air|breath)",
+            r"(?:can't|cant|cannot|couldn't|can not) (?:get to|reach|get through) the end of a sentence",
             r"ribs (?:\w+ )?sucking in",
             r"grunting",
             r"breathing(?:'s| is| has)? (?:gone |going |sounds? |looks? )?(?:funny|weird|strange"
@@ -852,6 +859,9 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"stiff neck",
             r"neck (?:is )?stiff",
             r"pains? in " + _POSSESSIVE + r" \w+",
+            r"(?:tummy|belly|stomach|abdomen|back|side|ears?|head|neck|legs?|arms?|joints?|hips?"
+            r"|bones|bum|bottom)(?:'s| is| are| feels| was)? (?:really |so |very |quite |a bit "
+            r"|awfully |terribly )?(?:sore|painful|tender|killing (?:me|him|her))",
             r"(?:sore|painful|aching) (?:tummy|belly|stomach|back|side|ear|joints?|legs?|arms?"
             r"|bones|muscles|neck|bum|bottom)",
             r"cramp(?:s|ing|y)?",

@@ -82,6 +82,17 @@ _RANGE_RE = re.compile(
 )
 # between a reading and a duration, words that start another clause or join on another thing
 _JOINED_RE = re.compile(r"[,;:!?()\n]|\.(?![0-9])|&|\b(?:and|but|with|plus|also|had|has)\b", re.I)
+# a spell told after the reading, in words that say it is the same reading
+_SAME_READING_RE = re.compile(
+    r"\b(?:stuck|stayed|staying|stays|sat|sitting|hovering|hovered|holding|held|been|steady)\s+"
+    r"(?:there|at\s+(?:that|it)|the\s+same|like\s+that|around\s+(?:there|that))\b",
+    re.IGNORECASE,
+)
+# "..., must be 2 hours now", "... so an hour and a half now"
+_AFTERTHOUGHT_RE = re.compile(
+    r"\b(?:must\s+be|so|that's|thats|that\s+is|it's\s+been|its\s+been|been\s+like\s+that)\s*$",
+    re.IGNORECASE,
+)
 # "ring if 38 for an hour", "call if over 38 for more than an hour": the team's rule quoted, not a
 # spell of fever; it must not become two readings
 _RULE_BEFORE_RE = re.compile(
@@ -988,15 +999,22 @@ def _assign_durations(
     """ "38.1 for over an hour": a duration in the reading's clause says how long it lasted.
     Only valid readings get one: a number to check is asked about once."""
     spans = [_Span(phrase.start, phrase.end) for phrase in durations]
-    owner = _assign_times(candidates, spans, text, _DURATION_REACH)
+    owner = _assign_times(candidates, spans, text, _TIME_REACH)
     lasting = {}
     for index, span_index in owner.items():
-        number = candidates[index].number
-        between = _between(text, number.start, number.unit_end, spans[span_index])
+        number, span = candidates[index].number, spans[span_index]
+        between = _between(text, number.start, number.unit_end, span)
         # "38.1, had diarrhoea for 2 days", "38.1 and coughing for 2 days": the duration is
-        # about something else in another clause or joined on, not about the reading
+        # about something else in another clause or joined on, not about the reading ...
+        near = _distance(number.start, number.unit_end, span) <= _DURATION_REACH
+        own_clause = near and not _JOINED_RE.search(between)
+        # ... unless the words say it is the same reading: "38.2 and it's been stuck there
+        # since half 8", "100.6 since before tea, must be 2 hours now"
+        same_reading = span.start > number.start and (
+            _SAME_READING_RE.search(between) or _AFTERTHOUGHT_RE.search(text, 0, span.start)
+        )
         rule = _RULE_BEFORE_RE.search(text, max(0, number.start - 30), number.start)
-        if candidates[index].problem is None and not _JOINED_RE.search(between) and not rule:
+        if candidates[index].problem is None and (own_clause or same_reading) and not rule:
             lasting[index] = durations[span_index]
     return lasting
 

@@ -69,6 +69,12 @@ _LASTED_RE = re.compile(
     r"(?:" + _AMOUNT + r"\s*)?" + _UNIT,
     re.IGNORECASE,
 )
+# "an hour and a half now", "must be 2 hours now", "3 hrs so far": the same, said after the amount
+_LASTED_NOW_RE = re.compile(
+    r"\b(?:(?P<qualifier>over|more\s+than|at\s+least|about|around|roughly|a\s+good|almost|nearly)"
+    r"\s+)?" + _AMOUNT + r"(?:\s+|(?<=\d))" + _UNIT + r"\s+(?:now|so\s+far|and\s+counting)\b",
+    re.IGNORECASE,
+)
 # "every half hour", "every 30 mins", "every hour": the time between checks in a series
 _EVERY_RE = re.compile(r"\bevery\s+(?:" + _AMOUNT + r"\s*)?" + _UNIT, re.IGNORECASE)
 # "all night", "all evening long", "all day"
@@ -97,15 +103,21 @@ _CLOCK_CORE = (
     r"\s*(?:" + _MERIDIEM + r"|o'?\s?clock\b)?"
     r"|(?P<named>noon|midday|midnight))"
 )
+_AT = r"(?:\b(?:at|around|about|by)|@)\s*(?:(?:around|about|approx\.?|roughly)\s+)?"
+_DAY_AFTER = (
+    r"(?:\s*,?\s*(?:" + _PERIOD + r"|" + _DAY_WORD.replace("day_word", "day_word_after") + r"))?"
+)
 _CLOCK_RE = re.compile(
-    r"(?:\b" + _DAY_WORD + r"\s+)?"
-    r"(?P<at>(?:\b(?:at|around|about|by)|@)\s*(?:(?:around|about|approx\.?|roughly)\s+)?|\b)"
-    + _CLOCK_CORE
-    + r"(?:\s*,?\s*(?:"
-    + _PERIOD
-    + r"|"
-    + _DAY_WORD.replace("day_word", "day_word_after")
-    + r"))?",
+    r"(?:\b" + _DAY_WORD + r"\s+)?(?P<at>" + _AT + r"|\b)" + _CLOCK_CORE + _DAY_AFTER,
+    re.IGNORECASE,
+)
+# "at 8.15", "@ 21.30": hours and minutes split by a dot, a clock time only after "at" (the
+# group names are the clock's, so one resolver reads both)
+_DOT_CLOCK_RE = re.compile(
+    r"(?:\b" + _DAY_WORD + r"\s+)?(?P<at>" + _AT + r")"
+    r"(?:(?<![0-9][.,:])(?P<hour>[01]?\d|2[0-3])(?P<minute>(?!))?\.(?P<dot_minute>[0-5]\d)"
+    r"(?![\d]|[.,]\d|\s*(?:°|deg|degrees?\b|c\b|f\b|celsius|fahrenheit))"
+    r"\s*(?:" + _MERIDIEM + r")?|(?P<named>(?!)))" + _DAY_AFTER,
     re.IGNORECASE,
 )
 # "since 8", "since 3pm", "since this morning", "since yesterday"
@@ -118,16 +130,29 @@ _SINCE_CLOCK_RE = re.compile(
     re.IGNORECASE,
 )
 _SINCE_PERIOD_RE = re.compile(r"\bsince\s+" + _PERIOD + r"\b", re.IGNORECASE)
+# "since i woke at 6", "since he got up at 7am": a spell that began at a clock time
+_SINCE_WAKING_RE = re.compile(
+    r"\bsince\s+(?:i|he|she|we|they|mum|mom|dad|you)\s+(?:woke(?:\s+up)?|got\s+up|got\s+home"
+    r"|came\s+home|got\s+back|came\s+in|went\s+to\s+bed|had\s+(?:breakfast|lunch|tea|dinner))\s+"
+    + _CLOCK_RE.pattern,
+    re.IGNORECASE,
+)
 _PERIOD_RE = re.compile(r"\b" + _PERIOD + r"\b", re.IGNORECASE)
 # "quarter to nine", "half past 8", "ten past two": the latest such time
 _HOUR_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
-_PAST_TO_RE = re.compile(
-    r"\b(?P<minutes>quarter|half|five|ten|twenty|twenty[\s-]five)\s+(?P<relation>to|past)\s+"
-    r"(?P<hour>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|1[0-2]|[1-9])\b",
-    re.IGNORECASE,
+# and "half 8", which in Britain is half past eight (not "half 8 hours")
+_PAST_TO = (
+    r"(?:(?P<minutes>quarter|half|five|ten|twenty|twenty[\s-]five)\s+(?P<relation>to|past)\s+"
+    r"|(?P<half>half)\s+)"
+    r"(?P<hour>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|1[0-2]|[1-9])\b"
+    r"(?![.,:]\d|\s*(?:hours?|hrs?|mins?|minutes?|days?|weeks?|months?|times?|%)(?!\w))"
+)
+_PAST_TO_RE = re.compile(r"\b" + _PAST_TO, re.IGNORECASE)
+_SINCE_PAST_TO_RE = re.compile(
+    r"\bsince\s+(?:(?:about|around|roughly|approx\.?)\s+)?" + _PAST_TO, re.IGNORECASE
 )
 _PAST_TO_MINUTES = {"quarter": 15, "half": 30, "five": 5, "ten": 10, "twenty": 20}
 # "since Sunday", "on Saturday", "monday night": the latest such day (not "next Monday")
@@ -187,6 +212,7 @@ def find_time_references(text: str, now: datetime, local_tz: tzinfo) -> list[Tim
         (_NOW_RE, lambda _match: now),
         (_WEEKDAY_RE, lambda match: _resolve_weekday(match, now, local_tz)),
         (_PAST_TO_RE, lambda match: _resolve_past_to(match, now, local_tz)),
+        (_DOT_CLOCK_RE, lambda match: _resolve_clock(match, now, local_tz)),
     )
     for pattern, resolve in finders:
         for match in pattern.finditer(text):
@@ -242,14 +268,18 @@ def find_durations(text: str, now: datetime, local_tz: tzinfo) -> list[DurationP
         return []
     text = text[:MAX_TEXT_CHARS]
     found: list[DurationPhrase] = []
-    for match in _LASTED_RE.finditer(text):
-        lasted = _lasted(match)
-        if lasted is not None:
-            found.append(_duration_phrase(text, match, None, lasted))
-    for match in _SINCE_CLOCK_RE.finditer(text):
-        began = _resolve_clock(match, now, local_tz, anchored=True)
-        if began is not None:
-            found.append(_duration_phrase(text, match, began, None))
+    for pattern in (_LASTED_RE, _LASTED_NOW_RE):
+        for match in pattern.finditer(text):
+            lasted = _lasted(match)
+            if lasted is not None:
+                found.append(_duration_phrase(text, match, None, lasted))
+    for pattern in (_SINCE_CLOCK_RE, _SINCE_WAKING_RE):
+        for match in pattern.finditer(text):
+            began = _resolve_clock(match, now, local_tz, anchored=True)
+            if began is not None:
+                found.append(_duration_phrase(text, match, began, None))
+    for match in _SINCE_PAST_TO_RE.finditer(text):
+        found.append(_duration_phrase(text, match, _resolve_past_to(match, now, local_tz), None))
     for match in _SINCE_PERIOD_RE.finditer(text):
         began = _resolve_period(match.group("period"), now, local_tz)
         found.append(_duration_phrase(text, match, began, None))
@@ -478,12 +508,14 @@ def _resolve_period(period_text: str, now: datetime, local_tz: tzinfo) -> dateti
 
 
 def _resolve_past_to(match: re.Match[str], now: datetime, local_tz: tzinfo) -> datetime:
-    """ "quarter to nine": 8:45, morning or evening, whichever was last."""
+    """ "quarter to nine": 8:45, "half 8": 8:30, morning or evening, whichever was last."""
     hour_text = match.group("hour").lower()
     hour = _HOUR_WORDS.get(hour_text) or int(hour_text)
-    words = " ".join(match.group("minutes").lower().replace("-", " ").split())
+    words = " ".join(
+        (match.group("minutes") or match.group("half")).lower().replace("-", " ").split()
+    )
     minutes = 25 if words == "twenty five" else _PAST_TO_MINUTES[words]
-    if match.group("relation").lower() == "to":
+    if (match.group("relation") or "").lower() == "to":
         hour, minutes = hour - 1, 60 - minutes
     now_local = now.astimezone(local_tz)
     candidates = [

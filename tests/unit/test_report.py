@@ -24,6 +24,8 @@ def parse(text: str):  # type: ignore[no-untyped-def]
         ("christie card says 37.5 or above and im 37.5", 37.5, [37.5]),
         ("fever card says 38.3 for emerg and im 38.2, feel fine", 38.3, [38.2]),
         ("the leaflet says call at 100.4, I'm 99.9", 38.0, [37.72]),
+        # the hospital by its name
+        ("the christie said anything over 37.5, just got 37.6 on the boots one", 37.5, [37.6]),
     ],
 )
 def test_a_quoted_team_threshold_is_not_a_reading(

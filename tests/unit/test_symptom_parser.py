@@ -644,11 +644,23 @@ def test_a_negation_that_governs_a_symptom_denies_it(text: str, code: SymptomCod
         ("hasnt had a wee since yesterday teatime", SymptomCode.NO_URINE),
         ("teeth won't stop chattering", SymptomCode.RIGORS),
         ("nosebleed started an hour ago and wont stop", SymptomCode.SEVERE_BLEEDING),
+        ("everything went black for a second at the sink", SymptomCode.DIZZINESS),
+        ("and i ended up on the floor", SymptomCode.DIZZINESS),
+        # "without" here is part of the symptom, not a denial of it
+        (
+            "cant get to the end of a sentence without stopping for breath",
+            SymptomCode.SHORT_OF_BREATH,
+        ),
     ],
 )
 def test_caregiver_words_for_red_flags_are_red_flags(text: str, code: SymptomCode) -> None:
     mention = next(m for m in parse(text).symptoms if m.code is code)
     assert mention.red_flag
+
+
+@pytest.mark.parametrize("text", ["she says her tummy is really sore", "my back's killing me"])
+def test_a_body_part_said_to_be_sore_is_new_pain(text: str) -> None:
+    assert reported(text) == {SymptomCode.NEW_PAIN}
 
 
 def test_dizziness_alone_is_a_symptom_but_not_a_red_flag() -> None:

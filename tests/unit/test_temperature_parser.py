@@ -224,6 +224,23 @@ READINGS: list[tuple[str, tuple[Want, ...]]] = [
     ("38.2 all night", (Want(38.2, minutes_ago=LAST_NIGHT_10PM), Want(38.2))),
     ("38.4 since this morning", (Want(38.4, minutes_ago=THIS_MORNING_8AM), Want(38.4))),
     ("38.4 since 8", (Want(38.4, minutes_ago=THIS_MORNING_8AM), Want(38.4))),
+    # the spell told after the reading, in words that say it is the same one
+    (
+        "38.2 and its been stuck there since half 8",
+        (Want(38.2, minutes_ago=THIS_MORNING_8AM - 30), Want(38.2)),
+    ),
+    (
+        "been sat at 100.6 since before tea, must be 2 hours now",
+        (Want(38.11, minutes_ago=120), Want(38.11)),
+    ),
+    # clock times with a dot after "at" ("at 8.15") are times, not readings
+    (
+        "mouth 38.0 at 8.15 and 38.1 at 9.30",
+        (
+            Want(38.0, minutes_ago=THIS_MORNING_8AM - 15),
+            Want(38.1, minutes_ago=THIS_MORNING_8AM - 90),
+        ),
+    ),
     (
         "38.0 38.1 38.1 38.2 checking every half hour since 8",
         (

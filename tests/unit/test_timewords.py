@@ -243,6 +243,10 @@ def test_long_repetitive_input_still_resolves_every_phrase_to_the_past() -> None
         ("over the past hour", timedelta(hours=1)),
         ("for hours", timedelta(hours=2)),
         ("for almost an hour", timedelta(minutes=50)),
+        # the amount said first, "now" after it
+        ("so an hour and a half now", timedelta(minutes=90)),
+        ("must be 2 hours now", timedelta(hours=2)),
+        ("3hrs so far", timedelta(hours=3)),
     ],
 )
 def test_durations_say_how_long_a_state_lasted(text: str, lasted: timedelta) -> None:
@@ -261,6 +265,10 @@ def test_durations_say_how_long_a_state_lasted(text: str, lasted: timedelta) -> 
         ("since last night", local(19, 22)),
         ("all night", local(19, 22)),
         ("all day", local(20, 8)),
+        ("since about half 8", local(20, 8, 30)),  # half past eight, as said in Britain
+        ("since quarter to nine", local(20, 8, 45)),
+        ("since i woke at 6", local(20, 6)),
+        ("since he got up at 7am", local(20, 7)),
     ],
 )
 def test_durations_with_a_start_say_when_it_began(text: str, began: datetime) -> None:
@@ -278,7 +286,8 @@ def test_a_part_of_the_day_still_to_come_lasts_a_conservative_two_hours() -> Non
 
 
 @pytest.mark.parametrize(
-    "text", ["2 hours ago", "x3", "120 over 80", "since 8 weeks", "for 2", "an hour later"]
+    "text",
+    ["2 hours ago", "x3", "120 over 80", "since 8 weeks", "for 2", "an hour later", "and now"],
 )
 def test_other_phrases_are_not_durations(text: str) -> None:
     assert find_durations(text, NOW, CLINIC_TZ) == []
