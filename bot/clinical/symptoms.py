@@ -471,6 +471,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"|going) (?:black|dark|grey|gray|white)",
             r"ended up (?:lying |in a heap )?on the (?:floor|ground|deck)",
             r"in a heap on the (?:floor|ground)",
+            r"found (?:him|her|me|them|mum|mom|dad|my \w+) (?:lying |collapsed |in a heap |sprawled "
+            r")?on the (?:\w+ )?(?:floor|ground)",
         ),
         red_flag=True,
     ),
@@ -1060,7 +1062,8 @@ _WEATHER = _phrases(
     r"sunny",
 )
 _HISTORY_WORDS = _phrases(
-    r"last (?:year|cycle|round|time|treatment|course)",
+    # not "last week": a symptom that began weeks ago may well be going on now
+    r"last (?:year|cycle|round|time|treatment|course|month)",
     r"(?:years?|months?) ago",
     r"(?:in|back in|since) (?:19|20)\d\d",
     r"(?:back )?in (?:jan\w*|feb\w*|march|april|june|july|aug\w*|sep\w*|oct\w*|nov\w*"
@@ -1103,6 +1106,10 @@ _ENDED = _phrases(
     r"|up to|to|through|into|on|in|from|right|off (?:her|his|their) legs)(?!\w))",
     r"(?:cleared|healed|settled|dried) up",
     r"(?:went|gone|going) away",
+    # "they went by teatime", "but now finish" (as a writer new to English may put it)
+    r"(?:went|gone|passed|stopped|eased off|wore off) by (?:teatime|lunch\w*|dinner\w*|tea|bedtime"
+    r"|the (?:evening|afternoon|morning|night)|(?:this|last) (?:morning|afternoon|evening|night))",
+    r"(?:now|is|are|it|all) finish(?:ed)?",
     r"back to normal",
     r"better now",
     r"(?:nothing|none|no more) since",
@@ -1265,6 +1272,20 @@ _RELATIVES = (
     r"|sister|brother|boy|girl|little girl|little boy|lad|kid|uncle|aunt|auntie|cousin|nan|nana"
     r"|gran|granny|grandma|grandad|grandpa"
 )
+_FOUND_SOMEONE = re.compile(r"found\s+(?P<whom>him|her|me|them)\b", re.IGNORECASE)
+# someone else who starts the clause, however long the words before the symptom: "a lady at
+# the chemo unit keeled over", "the man in the next chair was coughing"
+_CLAUSE_SUBJECT = re.compile(
+    _loosen(
+        r"\W*(?:(?:and|but|so|oh|also|plus)\W+)?(?:a|the|this|that|one|another) (?:other )?(?:"
+        + _OTHER_PEOPLE
+        + r"|man|men|fella|fellow|chap|gentleman)(?!\w)"
+        # nobody else named in between: "the lady said he's confused" is about him
+        r"(?:(?!\b(?:and|but|so|he|she|hes|shes|he's|she's|him|his|her|i|im|i'm|my|mum|mom|dad"
+        r"|husband|hubby|wife|partner|said|says|told|thinks?|reckons?)\b)[^,;.!?\n]){0,80}$"
+    ),
+    re.IGNORECASE,
+)
 _OTHER_PERSON_SUBJECT = re.compile(
     _loosen(
         r"(?<!\w)(?:my|our|the|a|his|her|their|your)? ?(?:" + _OTHER_PEOPLE + r")(?:'s)?(?!\w)"
@@ -1274,6 +1295,15 @@ _OTHER_PERSON_SUBJECT = re.compile(
 )
 # from a patient, a relative named as the subject is someone else; from a caregiver it is
 # most often the patient they look after
+# from a caregiver, "his brother", "her sister": the patient's relative, not the patient
+_PATIENTS_RELATIVE_SUBJECT = re.compile(
+    _loosen(
+        r"(?<!\w)(?:his|her|their) (?:" + _RELATIVES + r")(?:'s)?(?!\w)"
+        # "his daughter says he's shaking" is about him
+        r"(?:\W+(?!(?:he|she|hes|shes|he's|she's|him|her|his|says|said|thinks|reckons)\b)\w+){0,4}?\W*$"
+    ),
+    re.IGNORECASE,
+)
 _RELATIVE_SUBJECT = re.compile(
     _loosen(
         r"(?<!\w)(?:my|our|his|her) (?:" + _RELATIVES + r")(?:'s)?(?!\w)(?:\W+\w+){0,4}?\W*$"
@@ -1742,10 +1772,17 @@ def about_someone_else(
     - From a caregiver, "I've got a sore throat" is the caregiver's own (not a red flag: those
       still count, whoever has them).
     """
+    found = _FOUND_SOMEONE.match(text, start)
+    if found is not None:  # "the carer found him on the floor": about whoever was found
+        return texter is Reporter.PATIENT and found.group("whom").lower() in ("him", "her", "them")
     window_start = max(clause_start, start - _PET_CHARS)
     subject = _OTHER_PERSON_SUBJECT.search(text, window_start, start)
     if subject is None and texter is Reporter.PATIENT:
         subject = _RELATIVE_SUBJECT.search(text, window_start, start)
+    if subject is None and texter is Reporter.CAREGIVER:
+        subject = _PATIENTS_RELATIVE_SUBJECT.search(text, window_start, start)
+    if subject is None:
+        subject = _CLAUSE_SUBJECT.match(text, clause_start, start)
     if subject is not None:
         return _FIRST_PERSON.search(text, subject.start(), start) is None
     if (

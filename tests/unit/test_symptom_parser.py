@@ -713,6 +713,39 @@ def test_a_dose_on_the_teams_schedule_is_marked_scheduled() -> None:
     assert dose.taken_at == NOW
 
 
+@pytest.mark.parametrize(
+    ("texter", "text"),
+    [
+        (Reporter.CAREGIVER, "his brother keeled over at the pub, hes in hospital"),
+        (Reporter.CAREGIVER, "a lady at the chemo unit keeled over in the waiting room"),
+        (Reporter.PATIENT, "the lady in the chair next to me was coughing the whole 4 hours"),
+        (Reporter.PATIENT, "had chills yesterday afternoon but they went by teatime"),
+        (Reporter.CAREGIVER, "yesterday my husband he have chills but now finish"),
+        (Reporter.CAREGIVER, "my sister collapsed at work last month, different thing"),
+    ],
+)
+def test_someone_else_or_a_spell_that_is_over_is_not_reported(texter: Reporter, text: str) -> None:
+    assert parse_symptoms(text, NOW, CLINIC_TZ, texter).symptoms == ()
+
+
+@pytest.mark.parametrize(
+    ("texter", "text", "code"),
+    [
+        # someone else named, but the symptom is the patient's
+        (Reporter.CAREGIVER, "his daughter says hes shaking all over", SymptomCode.RIGORS),
+        (Reporter.CAREGIVER, "the nurse said she sounds confused", SymptomCode.CONFUSION),
+        (Reporter.CAREGIVER, "the carer found him on the floor", SymptomCode.DIZZINESS),
+        (Reporter.PATIENT, "my husband found me on the floor", SymptomCode.DIZZINESS),
+        # a symptom that began weeks ago may still be going on
+        (Reporter.PATIENT, "had this cough since last week", SymptomCode.COUGH),
+    ],
+)
+def test_the_patients_symptom_is_kept_beside_other_people(
+    texter: Reporter, text: str, code: SymptomCode
+) -> None:
+    assert code in {m.code for m in parse_symptoms(text, NOW, CLINIC_TZ, texter).symptoms}
+
+
 def test_a_caregivers_own_cold_is_not_the_patients() -> None:
     text = "Im her daughter, Ive got a streaming cold and a sore throat, can I drive mum to chemo"
     assert parse_symptoms(text, NOW, CLINIC_TZ, Reporter.CAREGIVER).symptoms == ()
