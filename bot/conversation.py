@@ -62,27 +62,39 @@ class Turn:
     asked_about: float | None = None
     # carries emergency or urgent advice: delivered even to a number that opted out of texts
     urgent: bool = False
+    # the step was offered again after a question in between: the next question drops it
+    reoffered: bool = False
 
     @property
     def step_slot(self) -> str | None:
-        """The pending step as the dialogue stores it: "confirm_temperature:39" keeps the number."""
+        """The pending step as the dialogue stores it: "confirm_temperature:39" keeps the number,
+        "checklist;reoffered" marks a step already offered again once."""
         if self.step is None:
             return None
+        slot = self.step.value
         if self.step is Step.CONFIRM_TEMPERATURE and self.asked_about is not None:
-            return f"{self.step.value}:{self.asked_about:g}"
-        return self.step.value
+            slot = f"{slot}:{self.asked_about:g}"
+        return slot + _REOFFERED if self.reoffered else slot
+
+
+_REOFFERED = ";reoffered"
 
 
 def _step(value: str | None) -> Step | None:
     try:
-        return Step(value.split(":")[0]) if value else None
+        return Step(value.split(";")[0].split(":")[0]) if value else None
     except ValueError:
         return None
 
 
+def _was_reoffered(value: str | None) -> bool:
+    return bool(value) and str(value).endswith(_REOFFERED)
+
+
 def _asked_about(value: str | None) -> float | None:
     """The number in a "confirm_temperature:39" step; None for any other."""
-    if not value or ":" not in value:
+    value = (value or "").split(";")[0]
+    if ":" not in value:
         return None
     try:
         return float(value.split(":", 1)[1])
@@ -92,7 +104,11 @@ def _asked_about(value: str | None) -> float | None:
 
 def _keep_step(step_value: str | None) -> dict[str, object]:
     """The Turn fields that keep a pending step (and its number) while something else is said."""
-    return {"step": _step(step_value), "asked_about": _asked_about(step_value)}
+    return {
+        "step": _step(step_value),
+        "asked_about": _asked_about(step_value),
+        "reoffered": _was_reoffered(step_value),
+    }
 
 
 def describe_reading(
@@ -376,7 +392,7 @@ def report(
         if answered is not None:
             return answered
     if not parsed.has_clinical_content:
-        return _nothing_to_record(rt, step, parsed)
+        return _nothing_to_record(rt, step, parsed, _asked_about(step_value))
     return _record(rt, caller, parsed, text, now)
 
 
@@ -530,7 +546,9 @@ def _without_numbers(parsed: ParsedReport, numbers: set[int]) -> ParsedReport:
     )
 
 
-def _nothing_to_record(rt: Runtime, step: Step | None, parsed: ParsedReport) -> Turn:
+def _nothing_to_record(
+    rt: Runtime, step: Step | None, parsed: ParsedReport, asked_about: float | None = None
+) -> Turn:
     if parsed.unclear and step is None:
         return Turn((_clarifying_question(rt),))
     if step is Step.TEMPERATURE:
@@ -538,7 +556,8 @@ def _nothing_to_record(rt: Runtime, step: Step | None, parsed: ParsedReport) -> 
     if step is Step.CHECKLIST and parsed.says_no_symptoms:
         return Turn((NOTED_NONE,))
     if step is not None:
-        return Turn((_still_waiting(step),), step)
+        # the number asked about is kept, so "yes" can still confirm it
+        return Turn((_still_waiting(step, asked_about),), step, asked_about)
     return Turn(
         (
             "Thanks. To report, text your temperature (like 38.2 or 100.8F) and any symptoms. "
@@ -556,9 +575,10 @@ def _clarifying_question(rt: Runtime) -> str:
     )
 
 
-def _still_waiting(step: Step) -> str:
+def _still_waiting(step: Step, asked_about: float | None = None) -> str:
     if step is Step.CONFIRM_TEMPERATURE:
-        return "Was that number a temperature? Text YES, or text the temperature with C or F."
+        number = "that number" if asked_about is None else f"{asked_about:g}"
+        return f"Was {number} a temperature? Text YES, or text the temperature with C or F."
     if step is Step.CHECKLIST:
         return f"Sorry, I didn't get that. {checklist_prompt()}"
     if step is Step.DIARRHOEA_COUNT:
@@ -598,11 +618,19 @@ def cancel_report(step_value: str | None) -> Turn:
 
 
 def resume_prompt(step_value: str | None) -> str | None:
-    """After answering a question mid-report, ask the report's question again."""
+    """After answering a question mid-report, ask the report's question again: once only."""
     step = _step(step_value)
-    if step is None or step is Step.MENU:
+    if step is None or step is Step.MENU or _was_reoffered(step_value):
         return None
-    return "Back to your report: " + _still_waiting(step)
+    return "Back to your report: " + _still_waiting(step, _asked_about(step_value))
+
+
+def _after_a_question(step_value: str | None) -> dict[str, object]:
+    """The Turn fields after a question answered mid-report: the step is offered again once;
+    a second question in a row drops it (a new question is not forced back into the report)."""
+    if _step(step_value) in (None, Step.MENU) or _was_reoffered(step_value):
+        return {}
+    return {**_keep_step(step_value), "reoffered": True}
 
 
 # --- questions ----------------------------------------------------------------------------
@@ -669,7 +697,12 @@ def answer_question(rt: Runtime, intent: str, text: str, step_value: str | None)
     resume = resume_prompt(step_value)
     if resume:
         messages += (resume,)
-    return Answer(Turn(messages, **_keep_step(step_value)), topic.id if topic.more else None, 1)
+    elif _step(step_value) is Step.CONFIRM_TEMPERATURE and not topic.touches_fever:
+        # the number never confirmed as a temperature: the when-to-call line, once more
+        messages += (when_to_call(rt),)
+    return Answer(
+        Turn(messages, **_after_a_question(step_value)), topic.id if topic.more else None, 1
+    )
 
 
 def more(rt: Runtime, topic_id: str | None, parts_sent: int, step_value: str | None) -> Answer:

@@ -63,3 +63,32 @@ def test_a_question_mid_report_is_answered_then_the_report_resumes(clinic_line: 
     )
     assert answer.turn.messages[-1].startswith("Back to your report")
     assert answer.turn.step is conversation.Step.TEMPERATURE
+
+
+def test_the_report_is_offered_again_once_then_a_new_question_drops_it(
+    clinic_line: Runtime,
+) -> None:
+    first = conversation.answer_question(
+        clinic_line, "ask_pets", "can I keep my cat", "checklist"
+    ).turn
+    assert first.messages[-1].startswith("Back to your report")
+    second = conversation.answer_question(
+        clinic_line, "ask_raw_seafood", "and is sushi ok", first.step_slot
+    ).turn
+    assert not any(m.startswith("Back to your report") for m in second.messages)
+    assert second.step is None
+
+
+def test_a_number_to_confirm_survives_one_question_and_keeps_the_when_to_call_line(
+    clinic_line: Runtime,
+) -> None:
+    first = conversation.answer_question(
+        clinic_line, "ask_pets", "can I keep my cat", "confirm_temperature:39"
+    ).turn
+    assert first.step_slot == "confirm_temperature:39;reoffered"
+    assert "39" in first.messages[-1]
+    second = conversation.answer_question(
+        clinic_line, "ask_raw_seafood", "and is sushi ok", first.step_slot
+    ).turn
+    assert second.step is None
+    assert second.messages[-1].endswith("Ring our nurses on 617-555-0123, any hour.")

@@ -71,6 +71,15 @@ def test_yes_to_is_39_her_temperature_stores_it_and_pages(enrolled) -> None:  # 
     assert _paged(enrolled)
 
 
+def test_a_reply_that_neither_confirms_nor_reports_keeps_the_number_to_confirm(enrolled) -> None:  # type: ignore[no-untyped-def]
+    asked = conversation.report(enrolled, CAREGIVER_PHONE, "she is 39", None)
+    waiting = conversation.report(enrolled, CAREGIVER_PHONE, "hmm", asked.step_slot)
+    assert "Was 39 a temperature?" in waiting.messages[0]
+    conversation.report(enrolled, CAREGIVER_PHONE, "yes", waiting.step_slot)
+    assert [round(r.celsius, 1) for r in _readings(enrolled)] == [39.0]
+    assert _paged(enrolled)
+
+
 def test_no_its_her_age_stores_nothing(enrolled) -> None:  # type: ignore[no-untyped-def]
     asked = conversation.report(enrolled, CAREGIVER_PHONE, "she is 39", None)
     turn = conversation.report(enrolled, CAREGIVER_PHONE, "no thats her age lol", asked.step_slot)
