@@ -6,8 +6,7 @@ import re
 from datetime import datetime, timezone
 
 from bot.clinical.checklist import parse_checklist_reply
-from bot.clinical.symptoms import parse_symptoms
-from bot.clinical.temperature import parse_temperatures
+from bot.clinical.report import parse_report
 
 REPORT = "report"
 CHOOSE_NUMBER = "choose_number"
@@ -22,22 +21,26 @@ _NUMBERS_ONLY = re.compile(
 def screen_intent(
     text: str, classifier_intent: str | None, now: datetime | None = None
 ) -> str | None:
-    """`report` when the text carries clinical content, `choose_number` for a numbered answer."""
+    """`report` when the text carries clinical content, `choose_number` for a numbered answer.
+
+    The text is read as the report path reads it, so a threshold quoted from the team's card,
+    someone else's reading or an old story's reading is not taken for a report; who is texting
+    is not known here, so a "he" or "she" may be the patient.
+    """
     if not text or not text.strip():
         return None
     now = now or datetime.now(timezone.utc)
-    found = parse_symptoms(text, now, timezone.utc)  # read once: the parse is the costly part
-    if any(mention.red_flag for mention in found.symptoms):
+    parsed = parse_report(text, now, timezone.utc)
+    if any(mention.red_flag for mention in parsed.symptoms):
         return REPORT  # a red flag wins over everything, even "stop"
     if classifier_intent in _KEEP:
         return None
-    temperatures = parse_temperatures(text, now, timezone.utc)
-    if any(t.is_valid for t in temperatures):
+    if parsed.readings:
         return REPORT
     if _NUMBERS_ONLY.match(text) and parse_checklist_reply(text) is not None:
         return CHOOSE_NUMBER  # "1 3": an answer to a numbered question
-    if temperatures:
+    if parsed.rejected:
         return REPORT  # a number that needs checking, like "986"
-    if found.symptoms or found.fever_reducers or found.caregiver_concern or found.unclear:
+    if parsed.symptoms or parsed.fever_reducers or parsed.caregiver_concern or parsed.unclear:
         return REPORT
     return None
