@@ -92,6 +92,21 @@ EXTRA_TOPICS = (
     "deli_meats",
     "raw_produce",
     "eating_out",
+    # the topics real questions showed missing (issue 11)
+    "gcsf_antihistamine",
+    "gcsf_self_injection",
+    "gcsf_high_white_count",
+    "covid_vaccine_me",
+    "vaccine_timing",
+    "picc_vs_port",
+    "dressing_wet_or_loose",
+    "flights",
+    "saunas_and_steam",
+    "dental_work",
+    "gatherings_and_events",
+    "anc_low_values",
+    "alcohol",
+    "exercise_and_gyms",
     OUT_OF_SCOPE,
 )
 
@@ -104,6 +119,11 @@ MEDICINE_TOPICS = (
     "preventive_antibiotics",
     "flu_vaccine_me",
     "other_vaccines_me",
+    "gcsf_antihistamine",
+    "gcsf_self_injection",
+    "gcsf_high_white_count",
+    "covid_vaccine_me",
+    "vaccine_timing",
 )
 
 # The app appends the clinic's "when to call" line to these; they must say to call now.
