@@ -238,7 +238,12 @@ _JUST_AFTER_WARMING_RE = re.compile(
     + _WARMING
     + r"|(?:had|after|drank|drinking|finished)\s+(?:a |my |his |her |some )?"
     + _WARMING
-    + r"\b[^.?!\n]{0,20}?\bthen\s+(?:checked|took|did))",
+    + r"\b[^.?!\n]{0,20}?\bthen\s+(?:checked|took|did)"
+    # "after a hot bath it said 100.9": the reading that came straight after it
+    + r"|(?<!hour\s)(?<!hours\s)(?<!hrs\s)(?<!hr\s)\bafter\s+(?:a |my |his |her |the )?"
+    r"(?:big |long |nice |quick )?"
+    + _WARMING
+    + r"\b[^.?!\n,]{0,12}?\b(?:it|temp|thermometer|reading)\s+(?:said|says|was|read|showed))",
     re.IGNORECASE,
 )
 

@@ -176,6 +176,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:nose ?)?bleed\w* (?:that |and )?(?:it |they )?(?:won't|will not|doesn't|does not|can't|cannot"
             r"|isn't|is not|hasn't|has not|wouldn't|not) (?:stop|stopping|stopped)",
             r"(?:can't|cannot|can not|unable to|won't|couldn't) stop (?:the |his |her |my )?bleed\w*",
+            r"(?:nose|gums?|mouth) (?:has |have |'s |is |keeps? )?(?:been )?bleeding (?:\w+ ){0,7}?(?:won't|wont"
+            r"|will not|doesn't|doesnt|isn't|isnt) (?:stop|stopping)",
             r"(?:coughing|coughed|cough|coughs|vomiting|vomited|vomit|throwing|threw|spitting"
             r"|spat|puking|puked|bringing) (?:up )?(?:some |lots of |a lot of )?(?:bright red )?blood",
             r"blood (?:everywhere|pouring|gushing|won't stop)",
@@ -259,6 +261,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
         SymptomCode.MOTTLED_SKIN,
         _phrases(
             r"mottl\w*",
+            r"(?:went|gone|going|turned|turning) (?:a bit |very |really |all |a horrible )?(?:grey|gray"
+            r"|ashen)(?! hair)",
             r"blotchy(?: skin)?",
             r"(?:blue|bluish|purple|grey|gray) (?:lips|fingers|fingertips|fingernails|nails"
             r"|skin|tinge|face)",
@@ -316,6 +320,20 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"confus(?:ed|ion)(?! (?:about|by|with|as to|over|why|what|how|which|whether|if"
             r"|when|where|on)(?!\w))",
             r"disorient\w*",
+            r"(?:doesn't|doesnt|didn't|didnt|does not|did not) (?:seem to |seem |even )?(?:know|recogni[sz]e)"
+            r" (?:me|us|him|her|who|where|what (?:day|month|year|time)|which day|his own|her own|the date)",
+            r"(?:talking|chatting|speaking|talks|chats) (?:away )?(?:to|with) (?:someone|somebody|people|a man"
+            r"|a woman|a lady|them) (?:who|that) (?:isn't|isnt|aren't|arent|wasn't|wasnt|weren't|werent"
+            r"|is not|are not) (?:there|here|in the room)",
+            r"(?:full of|there(?:'s| is| are)) (?:people|men|someone|strangers) (?:talking|whispering"
+            r"|standing|in the room)",
+            r"(?:hairs?|bugs|insects|spiders|ants|things) crawling",
+            r"(?:keeps|kept|keep) calling (?:\w+ ){1,3}?by (?:my|the wrong|someone else's|his|her) name",
+            r"(?:adamant|insists|convinced|swears) (?:it's|its|it is|that it's) (?:monday|tuesday|wednesday"
+            r"|thursday|friday|saturday|sunday|christmas|night|morning|\d{4})",
+            r"(?:hardly|barely|not) a (?:sensible|single|straight) word (?:out of|from)",
+            r"(?:nodded|nodding|dozed|dozing|dropped|dropping|drifted|drifting) off (?:halfway through"
+            r"|in the middle of|while (?:i was )?(?:talking|eating)|mid)",
             r"(?:really |totally |completely |a bit |so )?out of it",
             r"away with the fairies",
             r"(?:not|isn't|is not|wasn't) with it",
@@ -471,6 +489,7 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"|going) (?:black|dark|grey|gray|white)",
             r"ended up (?:lying |in a heap )?on the (?:floor|ground|deck)",
             r"in a heap on the (?:floor|ground)",
+            r"on the (?:floor|ground) and (?:can't|cant|cannot|couldn't|couldnt|can not) get (?:up|back up)",
             r"found (?:him|her|me|them|mum|mom|dad|my \w+) (?:lying |collapsed |in a heap |sprawled "
             r")?on the (?:\w+ )?(?:floor|ground)",
         ),
@@ -487,6 +506,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:can't|cannot|couldn't) (?:get|finish|say) (?:a |out a )?(?:full |whole )?sentence"
             r"(?: out)?",
             r"stopping for (?:air|breath)",
+            r"had to (?:sit|stop|stand|rest|lie)(?: \w+){0,6}? (?:to )?(?:get|catch) (?:my|his|her) breath",
+            r"puffing (?:a bit|a lot|away)",
             r"(?:can't|cant|cannot|couldn't|can not) (?:\w+ ){0,8}?without (?:stopping|pausing"
             r"|having to stop) (?:for|to catch) (?:my |his |her |a )?(?:air|breath)",
             r"(?:can't|cant|cannot|couldn't|can not) (?:get to|reach|get through) the end of a sentence",
@@ -546,6 +567,9 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
     _SymptomPattern(
         SymptomCode.LINE_SITE,
         _phrases(
+            r"(?:red|redness|pink|pinkness|swollen|swelling|sore|oozing|pus|crusty|weeping)(?: \w+){0,3}? "
+            r"(?:round|around|at|near|by|on|under) (?:his|her|my|the|their) (?:port|picc|hickman"
+            r"|central line|cannula|dressing)",
             r"(?:port(?:a ?-?cath)?s?|power ?port|picc|hickman|central line|cvc|line|catheter"
             r"|cannula|dressing)(?: site| line)?(?:\W+\w+){0,5}?\W+(?:red|redness|reddish|pink|crust\w*"
             r"|swollen|swelling|puffy|sore|soreness|painful|pain|hurts|hurting|aching|tender"
@@ -589,7 +613,9 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
     _SymptomPattern(
         SymptomCode.URINARY_PAIN,
         _phrases(
-            r"(?:burn\w*|sting\w*|hurt\w*|pain\w*|sore|agony|discomfort) (?:\w+ ){0,3}?"
+            r"(?:hardly|barely|nothing|not much|only a (?:bit|little|dribble|trickle))(?: \w+){0,2} comes?"
+            r" out(?:\W+\w+){0,4}\W+(?:burns|stings|hurts)",
+            r"(?:burn\w*|sting\w*|hurt\w*|pain\w*|sore|agony|discomfort) (?:\w+ ){0,4}?"
             r"(?:" + _PEE_WORDS + r"|urine|pass(?:ing)? (?:urine|water))",
             _PEE + r" (?:\w+ )?(?:burns|burning|stings|stinging|hurts|hurting|is painful|painful)",
             r"(?:urine|wee|pee) (?:burns|burning|stings|stinging|hurts|infection)",
@@ -637,6 +663,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
         SymptomCode.MOUTH_SORES,
         _phrases(
             r"mouth (?:ulcers?|sores?|blisters?)",
+            r"(?:mouth|tongue|gums)(?: and (?:tongue|gums|throat|lips))?(?:'s| is| are)? (?:so |really "
+            r"|very |too |that )?(?:sore|raw|painful)",
             r"(?:ulcers?|sores?|blisters?) (?:in|on|inside) "
             + _POSSESSIVE
             + r" (?:mouth|tongue|gums?|lips?|cheeks?)",
@@ -739,6 +767,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"(?:room|head) (?:is |keeps )?spinning(?! with)",
             r"(?:feel|feels|feeling|felt) (?:a bit |a little |really |very )?faint",
             r"faintness",
+            r"(?:can|could|can't|cant|cannot) (?:barely|hardly|only just) (?:stand|walk|stay upright"
+            r"|get up|stand up)",
             r"unsteady on " + _POSSESSIVE + r" feet",
             r"off balance",
             r"wobbly on (?:my|his|her|their) (?:feet|legs)",
@@ -1106,6 +1136,9 @@ _ENDED = _phrases(
     r"|up to|to|through|into|on|in|from|right|off (?:her|his|their) legs)(?!\w))",
     r"(?:cleared|healed|settled|dried) up",
     r"(?:went|gone|going) away",
+    r"(?:went|passed|stopped|eased|settled|cleared) (?:off |down |up )?after (?:a |an |i |he |she |we "
+    r"|my |his |her |some )?(?:\w+ ){0,3}?(?:nap|sleep|rest|lie ?-?down|something to eat|eating|food"
+    r"|a drink|drinking|tea|paracetamol|tylenol|sitting down|an hour|a while)",
     # "they went by teatime", "but now finish" (as a writer new to English may put it)
     r"(?:went|gone|passed|stopped|eased off|wore off) by (?:teatime|lunch\w*|dinner\w*|tea|bedtime"
     r"|the (?:evening|afternoon|morning|night)|(?:this|last) (?:morning|afternoon|evening|night))",
@@ -1238,6 +1271,8 @@ _IDIOMS = _phrases(
     r"shaking like a leaf (?:waiting|about|before|over|at the thought)",
     r"sweating (?:bullets|buckets) (?:about|over|waiting)",
     r"sick (?:to death )?of",
+    r"sick and tired",
+    r"cough (?:syrup|mixture|medicine|sweets|drops|linctus)",
     r"(?:i'll|i will|i'd|i would|gonna|going to) (?:pass out|faint|collapse|die) (?:if|when|at)",
     r"(?:bored|scared|worried|frightened) (?:me )?to death",
     r"(?:nearly|almost) died (?:laughing|of (?:embarrassment|shock|fright))",
@@ -1343,6 +1378,10 @@ _NOT_THE_PATIENT = _phrases(
     r"isn't the patient",
     r"(?:not|isn't) the one (?:on|having|with) (?:chemo|treatment|cancer)",
     r"(?:not|isn't) on chemo",
+)
+_ON_TREATMENT = _phrases(
+    r"(?:who is|who's|whos|that is|that's)? ?on (?:the )?(?:chemo|chemotherapy|treatment)",
+    r"(?:who|that) (?:has|is having) (?:the )?(?:chemo|chemotherapy)",
 )
 # from a patient, "she's running 101" is somebody else; from a caregiver, "she" is most
 # often the patient
@@ -1562,9 +1601,11 @@ _CLAUSE_BREAK_RE = re.compile(
     + r"|[,&+]"
     + r"|\b(?:but|though|although|however|except|besides|plus|also|whereas)\b|(?<!hot\s)\bthen\b"
     + r"|\b(?:apart|aside)\s+from\b|\bother\s+than\b"
-    + r"|(?<!\bin\s)\band\b(?!\s+(?:cold|shivery|shivering|flu|out)\b)"
+    + r"|(?<!\bin\s)(?<!\bon\s)\band\b(?!\s+(?:cold|shivery|shivering|flu|out|off)\b)"
     + r"(?!\s+(?:(?:it|they|he|she|i)\s+)?(?:won'?t|can'?t|cannot|will\s+not|doesn'?t|does\s+not"
-    + r"|isn'?t|hasn'?t|not)\s+stop)",
+    + r"|isn'?t|hasn'?t|not)\s+stop)"
+    # "... and it burns", "on the floor and can't get up": the same thing, not a new one
+    + r"(?!\s+(?:it\s+)?(?:burns|stings|hurts)\b)(?!\s+(?:can'?t|cannot|couldn'?t)\s+get\s+up\b)",
     re.IGNORECASE,
 )
 
@@ -1807,7 +1848,10 @@ def _last_named_is_someone_else(text: str, start: int, end: int, texter: Reporte
         marks += [(m.start(), True) for m in _THIRD_PERSON_STATE.finditer(text, start, end)]
     elif texter is Reporter.CAREGIVER:
         marks += [(m.start(), False) for m in _THIRD_PERSON.finditer(text, start, end)]
+        marks += [(m.start(), False) for m in _RELATIVE_NAMED.finditer(text, start, end)]
         marks += [(m.start(), True) for m in _CAREGIVER_HAS.finditer(text, start, end)]
+    # "a lady on chemo": whoever is named as having the treatment is the patient
+    marks += [(m.end(), False) for m in _ON_TREATMENT.finditer(text, start, end)]
     return bool(marks) and max(marks)[1]
 
 

@@ -451,6 +451,9 @@ _NON_PERSON_SUBJECTS = frozenset(
     {"it", "that", "this", "which", "what", "reading", "thermometer", "number", "there"}
 )
 # An event other than taking a temperature: a time phrase next to it belongs to that event.
+_TEMP_TAKEN_RE = re.compile(
+    r"\s+(?:(?:his|her|my|the|their|your)\s+)?(?:temp|temperature|reading)", re.IGNORECASE
+)
 _OTHER_EVENT_RE = re.compile(
     r"\b(?:took|take|taking|gave|give|given|chemo\w*|infusion|treatment|tylenol|paracetamol"
     r"|acetaminophen|panadol|advil|motrin|ibuprofen|nurofen|aspirin|aleve|naproxen|meds?"
@@ -1067,7 +1070,9 @@ def _belongs_to_other_event(text: str, span: _Span) -> bool:
     """'took tylenol at 6', 'chemo yesterday': the time is about the medicine or the chemo."""
     before = text[max(0, span.start - 25) : span.start]
     clause = re.split(r"[,.;!?\n]", before)[-1]
-    return _OTHER_EVENT_RE.search(clause) is not None
+    event = _OTHER_EVENT_RE.search(clause)
+    # "took her temp at 8.15": the time is the reading's
+    return event is not None and not _TEMP_TAKEN_RE.match(clause, event.end())
 
 
 def _nearest_pairs(

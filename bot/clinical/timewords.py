@@ -130,6 +130,17 @@ _SINCE_CLOCK_RE = re.compile(
     re.IGNORECASE,
 )
 _SINCE_PERIOD_RE = re.compile(r"\bsince\s+" + _PERIOD + r"\b", re.IGNORECASE)
+# "since before breakfast", "since lunch": a spell that began at a meal
+_SINCE_MEAL_RE = re.compile(
+    r"\bsince\s+(?:(?P<relation>before|after|just\s+after)\s+)?(?:(?:his|her|my|our)\s+)?"
+    r"(?P<meal>breakfast|brekkie|lunch|lunchtime|tea|teatime|tea\s+time|dinner|supper)\b",
+    re.IGNORECASE,
+)
+_MEAL_CLOCK = {
+    "breakfast": time(8, 0), "brekkie": time(8, 0), "lunch": time(12, 30),
+    "lunchtime": time(12, 30), "tea": time(17, 0), "teatime": time(17, 0),
+    "tea time": time(17, 0), "dinner": time(18, 0), "supper": time(19, 0),
+}  # fmt: skip
 # "since i woke at 6", "since he got up at 7am": a spell that began at a clock time
 _SINCE_WAKING_RE = re.compile(
     r"\bsince\s+(?:i|he|she|we|they|mum|mom|dad|you)\s+(?:woke(?:\s+up)?|got\s+up|got\s+home"
@@ -280,6 +291,8 @@ def find_durations(text: str, now: datetime, local_tz: tzinfo) -> list[DurationP
                 found.append(_duration_phrase(text, match, began, None))
     for match in _SINCE_PAST_TO_RE.finditer(text):
         found.append(_duration_phrase(text, match, _resolve_past_to(match, now, local_tz), None))
+    for match in _SINCE_MEAL_RE.finditer(text):
+        found.append(_duration_phrase(text, match, _resolve_meal(match, now, local_tz), None))
     for match in _SINCE_PERIOD_RE.finditer(text):
         began = _resolve_period(match.group("period"), now, local_tz)
         found.append(_duration_phrase(text, match, began, None))
@@ -528,6 +541,17 @@ def _resolve_past_to(match: re.Match[str], now: datetime, local_tz: tzinfo) -> d
         for half in (0, 12)
     ]
     return max(c for c in candidates if c <= now)
+
+
+def _resolve_meal(match: re.Match[str], now: datetime, local_tz: tzinfo) -> datetime:
+    """ "since before breakfast": the last such meal before now (half an hour before or after
+    it when the text says so)."""
+    meal = " ".join(match.group("meal").lower().split())
+    relation = (match.group("relation") or "").lower()
+    shift = timedelta(minutes=-30 if relation == "before" else 30 if relation else 0)
+    today = now.astimezone(local_tz).date()
+    began = _local(today, _MEAL_CLOCK[meal], local_tz) + shift
+    return began if began <= now else began - timedelta(days=1)
 
 
 def _resolve_weekday(match: re.Match[str], now: datetime, local_tz: tzinfo) -> datetime:

@@ -47,6 +47,8 @@ KNOWN_MISSES = {
     "recording 'many' needs a way to store it that does not invent a number",
     "fb-086": "'tried to ring me on the tv remote': confusion told only by what she did; no "
     "wording for it that would not also catch ordinary slips",
+    "d6b-008": "new forgetfulness told as a story (asking who a well-known nurse is, forgetting "
+    "why she went out): no wording for it that would not also catch ordinary slips",
 }
 
 

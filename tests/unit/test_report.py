@@ -65,6 +65,7 @@ def test_merging_keeps_the_red_flag_form_and_the_highest_count() -> None:
         "just out of a hot bath and its saying 38.6",
         "had a hot chocolate 10 mins ago now 101.5",
         "38.6ºC but I'd just come in from the gym 20 mins ago",
+        "after a hot bath it said 100.9",
     ],
 )
 def test_a_reading_just_after_a_hot_drink_or_bath_is_marked(text: str) -> None:
@@ -72,8 +73,15 @@ def test_a_reading_just_after_a_hot_drink_or_bath_is_marked(text: str) -> None:
     assert reading.after_warming
 
 
-def test_a_bath_an_hour_ago_does_not_mark_the_reading() -> None:
-    (reading,) = parse("38.5, had a bath an hour ago").readings
+@pytest.mark.parametrize(
+    "text",
+    [
+        "38.5, had a bath an hour ago",
+        "did it again well over an hour after the tea and it was 38.1",
+    ],
+)
+def test_a_bath_or_a_drink_an_hour_ago_does_not_mark_the_reading(text: str) -> None:
+    (reading,) = parse(text).readings
     assert not reading.after_warming
 
 

@@ -646,6 +646,12 @@ def test_a_negation_that_governs_a_symptom_denies_it(text: str, code: SymptomCod
         ("nosebleed started an hour ago and wont stop", SymptomCode.SEVERE_BLEEDING),
         ("everything went black for a second at the sink", SymptomCode.DIZZINESS),
         ("and i ended up on the floor", SymptomCode.DIZZINESS),
+        ("shes on the floor and cant get up", SymptomCode.DIZZINESS),
+        ("he went grey getting out of the car", SymptomCode.MOTTLED_SKIN),
+        ("nose has been bleeding on and off since 9 and wont stop", SymptomCode.SEVERE_BLEEDING),
+        ("he doesnt know what month it is", SymptomCode.CONFUSION),
+        ("she's been chatting away to someone who isnt there", SymptomCode.CONFUSION),
+        ("she nodded off halfway through her soup", SymptomCode.CONFUSION),
         # "without" here is part of the symptom, not a denial of it
         (
             "cant get to the end of a sentence without stopping for breath",
@@ -656,6 +662,20 @@ def test_a_negation_that_governs_a_symptom_denies_it(text: str, code: SymptomCod
 def test_caregiver_words_for_red_flags_are_red_flags(text: str, code: SymptomCode) -> None:
     mention = next(m for m in parse(text).symptoms if m.code is code)
     assert mention.red_flag
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("it stings when she has a wee", SymptomCode.URINARY_PAIN),
+        ("hardly anything comes out and it burns", SymptomCode.URINARY_PAIN),
+        ("his mouth and tongue are so sore", SymptomCode.MOUTH_SORES),
+        ("bit of pink round his port tonight", SymptomCode.LINE_SITE),
+        ("had to sit on the landing to get my breath", SymptomCode.SHORT_OF_BREATH),
+    ],
+)
+def test_everyday_words_for_infection_symptoms(text: str, code: SymptomCode) -> None:
+    assert code in reported(text)
 
 
 @pytest.mark.parametrize("text", ["she says her tummy is really sore", "my back's killing me"])
@@ -722,6 +742,9 @@ def test_a_dose_on_the_teams_schedule_is_marked_scheduled() -> None:
         (Reporter.PATIENT, "had chills yesterday afternoon but they went by teatime"),
         (Reporter.CAREGIVER, "yesterday my husband he have chills but now finish"),
         (Reporter.CAREGIVER, "my sister collapsed at work last month, different thing"),
+        (Reporter.PATIENT, "had the chills yesterday afternoon but they went after a nap"),
+        (Reporter.CAREGIVER, "sick and tired of being sick and tired lol"),
+        (Reporter.PATIENT, "soup tasted like cough syrup last night"),
     ],
 )
 def test_someone_else_or_a_spell_that_is_over_is_not_reported(texter: Reporter, text: str) -> None:
@@ -736,6 +759,17 @@ def test_someone_else_or_a_spell_that_is_over_is_not_reported(texter: Reporter, 
         (Reporter.CAREGIVER, "the nurse said she sounds confused", SymptomCode.CONFUSION),
         (Reporter.CAREGIVER, "the carer found him on the floor", SymptomCode.DIZZINESS),
         (Reporter.PATIENT, "my husband found me on the floor", SymptomCode.DIZZINESS),
+        # whoever is named as having chemo is the patient; a caregiver's relative most often is
+        (
+            Reporter.CAREGIVER,
+            "i live next door to a lady on chemo, she could barely stand",
+            SymptomCode.DIZZINESS,
+        ),
+        (
+            Reporter.CAREGIVER,
+            "both kids have had the norovirus and now my wife has been sick 3 times",
+            SymptomCode.VOMITING,
+        ),
         # a symptom that began weeks ago may still be going on
         (Reporter.PATIENT, "had this cough since last week", SymptomCode.COUGH),
     ],

@@ -230,8 +230,13 @@ READINGS: list[tuple[str, tuple[Want, ...]]] = [
         (Want(38.2, minutes_ago=THIS_MORNING_8AM - 30), Want(38.2)),
     ),
     (
-        "been sat at 100.6 since before tea, must be 2 hours now",
+        "been sat at 100.6 since then, must be 2 hours now",
         (Want(38.11, minutes_ago=120), Want(38.11)),
+    ),
+    # "took her temp at 8.15": the time is the reading's, not another event's
+    (
+        "took her temp at 8.15 it was 38.0, just done it again 38.1",
+        (Want(38.0, minutes_ago=THIS_MORNING_8AM - 15), Want(38.1)),
     ),
     # clock times with a dot after "at" ("at 8.15") are times, not readings
     (

@@ -269,6 +269,9 @@ def test_durations_say_how_long_a_state_lasted(text: str, lasted: timedelta) -> 
         ("since quarter to nine", local(20, 8, 45)),
         ("since i woke at 6", local(20, 6)),
         ("since he got up at 7am", local(20, 7)),
+        ("since before breakfast", local(20, 7, 30)),
+        ("since lunch", local(20, 12, 30)),
+        ("since teatime", local(19, 17)),  # not yet teatime today: yesterday's
     ],
 )
 def test_durations_with_a_start_say_when_it_began(text: str, began: datetime) -> None:
