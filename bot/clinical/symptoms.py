@@ -320,6 +320,8 @@ _SYMPTOM_PATTERNS: tuple[_SymptomPattern, ...] = (
             r"confus(?:ed|ion)(?! (?:about|by|with|as to|over|why|what|how|which|whether|if"
             r"|when|where|on)(?!\w))",
             r"disorient\w*",
+            r"(?:confused|muddled|mixed up) (?:about )?(?:what|which|where) (?:day|month|year|time"
+            r"|i am|i'm|he is|she is|he's|she's)",
             r"(?:doesn't|doesnt|didn't|didnt|does not|did not) (?:seem to |seem |even )?(?:know|recogni[sz]e)"
             r" (?:me|us|him|her|who|where|what (?:day|month|year|time)|which day|his own|her own|the date)",
             r"(?:talking|chatting|speaking|talks|chats) (?:away )?(?:to|with) (?:someone|somebody|people|a man"
@@ -1094,6 +1096,12 @@ _WEATHER = _phrases(
 _HISTORY_WORDS = _phrases(
     # not "last week": a symptom that began weeks ago may well be going on now
     r"last (?:year|cycle|round|time|treatment|course|month)",
+    r"(?:one|that) (?:night|time|weekend|evening|morning)",
+    r"the (?:first|second|third|last|other) time",
+    r"(?:i|we|he|she) once",
+    r"once before",
+    r"back then",
+    r"when (?:i|he|she|we) had (?:neutropenic )?sepsis",
     r"(?:years?|months?) ago",
     r"(?:in|back in|since) (?:19|20)\d\d",
     r"(?:back )?in (?:jan\w*|feb\w*|march|april|june|july|aug\w*|sep\w*|oct\w*|nov\w*"
@@ -1103,6 +1111,10 @@ _HISTORY_WORDS = _phrases(
     r"when i was (?:a )?(?:child|kid|young|little|younger)",
     r"as a (?:child|kid)",
 )
+_PRESENT_TENSE = _phrases(
+    r"is", r"are", r"am", r"i'm", r"he's", r"she's", r"has", r"have", r"feels?", r"looks?",
+    r"seems?", r"keeps?", r"can't", r"won't", r"getting", r"going", r"been",
+)  # fmt: skip
 _PAST_VERB = _phrases(
     r"felt",
     r"passed",
@@ -1272,6 +1284,11 @@ _IDIOMS = _phrases(
     r"sweating (?:bullets|buckets) (?:about|over|waiting)",
     r"sick (?:to death )?of",
     r"sick and tired",
+    # the texter puzzled by what they were told, not a confused patient
+    r"(?:i'm|i am|we're|we are) (?:so |really |a bit |totally |completely |very )?confused(?=\s*(?:[.!?]|$"
+    r"|about(?! (?:what|which|where) (?:day|month|year|time|i am|i'm))|by|as to|why|which|now|lol))",
+    r"(?:whooping cough|chicken ?pox|flu|covid|shingles|mmr|measles) (?:jabs?|vaccines?"
+    r"|vaccinations?|shots?|boosters?)",
     r"cough (?:syrup|mixture|medicine|sweets|drops|linctus)",
     r"(?:i'll|i will|i'd|i would|gonna|going to) (?:pass out|faint|collapse|die) (?:if|when|at)",
     r"(?:bored|scared|worried|frightened) (?:me )?to death",
@@ -1939,9 +1956,17 @@ def not_the_patients_now(text: str, position: int, texter: Reporter | None) -> b
 def _told_as_history(message: _Message, start: int, end: int) -> bool:
     clause = message.clause_of(start, end) or message.sentence_of(start, end)
     sentence_start, sentence_end = message.sentence_of(start, end)
+    text = message.text
+    if _HISTORY_WORDS.search(text, sentence_start, sentence_end) is None:
+        return False
+    if _PAST_VERB.search(text, clause[0], clause[1]) is not None:
+        return True
+    # "last time I got home and 3 hours later I was shivering and aching all over": a clause
+    # with no verb of its own carries on the sentence's past tense
     return (
-        _HISTORY_WORDS.search(message.text, sentence_start, sentence_end) is not None
-        and _PAST_VERB.search(message.text, clause[0], clause[1]) is not None
+        _PAST_VERB.search(text, sentence_start, start) is not None
+        and _PRESENT.search(text, clause[0], clause[1]) is None
+        and _PRESENT_TENSE.search(text, clause[0], clause[1]) is None
     )
 
 

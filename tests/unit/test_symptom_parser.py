@@ -652,6 +652,7 @@ def test_a_negation_that_governs_a_symptom_denies_it(text: str, code: SymptomCod
         ("he doesnt know what month it is", SymptomCode.CONFUSION),
         ("she's been chatting away to someone who isnt there", SymptomCode.CONFUSION),
         ("she nodded off halfway through her soup", SymptomCode.CONFUSION),
+        ("i am really confused about what day it is", SymptomCode.CONFUSION),
         # "without" here is part of the symptom, not a denial of it
         (
             "cant get to the end of a sentence without stopping for breath",
@@ -745,6 +746,13 @@ def test_a_dose_on_the_teams_schedule_is_marked_scheduled() -> None:
         (Reporter.PATIENT, "had the chills yesterday afternoon but they went after a nap"),
         (Reporter.CAREGIVER, "sick and tired of being sick and tired lol"),
         (Reporter.PATIENT, "soup tasted like cough syrup last night"),
+        # puzzled by advice; a vaccine's name; an old story told in the past
+        (Reporter.PATIENT, "the GP says get it done, the pharmacist says not. I'm so confused."),
+        (Reporter.CAREGIVER, "grandson has just had his whooping cough jabs"),
+        (
+            Reporter.PATIENT,
+            "last time I got home and 3 hours later I was shivering and aching all over",
+        ),
     ],
 )
 def test_someone_else_or_a_spell_that_is_over_is_not_reported(texter: Reporter, text: str) -> None:
