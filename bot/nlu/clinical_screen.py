@@ -4,7 +4,8 @@ A statistical classifier can miss a report phrased as a question ("is 38.4 bad? 
 or a red flag spelled badly. This component reads the raw text with the same pure parsers the
 actions use, and whenever it finds a temperature, a symptom, a fever reducer or a red flag, it
 makes the intent `report` so the message is recorded and assessed. A bare numbered answer
-("1 3") becomes `choose_number`. Everything else keeps the classifier's intent.
+("1 3") becomes `choose_number`, a question about doses `out_of_scope` (Nadir gives no dosing
+advice). Everything else keeps the classifier's intent.
 """
 
 from __future__ import annotations
