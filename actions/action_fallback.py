@@ -1,4 +1,4 @@
-"""Not understood: offer numbered choices rather than guess."""
+"""Not understood: offer the likeliest topics by number rather than guess."""
 
 from __future__ import annotations
 
@@ -20,4 +20,8 @@ class ActionFallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        return say(dispatcher, conversation.fallback(current_runtime(), tracker.sender_id))
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        likeliest = [str(entry.get("name")) for entry in ranking if entry.get("name")]
+        return say(
+            dispatcher, conversation.fallback(current_runtime(), tracker.sender_id, likeliest)
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
@@ -64,6 +65,8 @@ class Turn:
     urgent: bool = False
     # the step was offered again after a question in between: the next question drops it
     reoffered: bool = False
+    # the intents a clarifying menu offers by number ("Do you mean: 1 ... 2 ...")
+    choices: tuple[str, ...] = ()
 
     @property
     def step_slot(self) -> str | None:
@@ -74,6 +77,8 @@ class Turn:
         slot = self.step.value
         if self.step is Step.CONFIRM_TEMPERATURE and self.asked_about is not None:
             slot = f"{slot}:{self.asked_about:g}"
+        if self.step is Step.MENU and self.choices:
+            slot = f"{slot}:{','.join(self.choices)}"
         return slot + _REOFFERED if self.reoffered else slot
 
 
@@ -85,6 +90,14 @@ def _step(value: str | None) -> Step | None:
         return Step(value.split(";")[0].split(":")[0]) if value else None
     except ValueError:
         return None
+
+
+def _menu_choices(value: str | None) -> tuple[str, ...]:
+    """The intents in a "menu:ask_pets,ask_litter_box" step, in the order offered."""
+    step, _, rest = (value or "").split(";")[0].partition(":")
+    if step != Step.MENU.value or not rest:
+        return ()
+    return tuple(choice for choice in rest.split(",") if choice)
 
 
 def _was_reoffered(value: str | None) -> bool:
@@ -387,7 +400,7 @@ def report(
         return _not_enrolled(rt.settings.clinic, serious)
     if step is not None:
         answered = _answer_pending_step(
-            rt, caller, step, text, parsed, now, _asked_about(step_value)
+            rt, caller, step, text, parsed, now, _asked_about(step_value), _menu_choices(step_value)
         )
         if answered is not None:
             return answered
@@ -450,17 +463,29 @@ def _answer_pending_step(
     parsed: ParsedReport,
     now: datetime,
     asked_about: float | None = None,
+    choices: tuple[str, ...] = (),
 ) -> Turn | None:
     """The reply to a question Nadir asked (menu, checklist, diarrhoea count); None if it isn't one.
 
     The step's numbers are added on top of everything else the reply says, never instead of it.
     """
-    if step is Step.MENU and not parsed.has_clinical_content:
+    # a menu's number ("2") is a choice, never a temperature to check
+    menu_numbers = set(range(1, max(len(choices) + 1, 3) + 1))
+    menu_reply = (
+        step is Step.MENU and not _without_numbers(parsed, menu_numbers).has_clinical_content
+    )
+    if menu_reply and choices:
+        picked = text.strip().strip(".#")
+        if picked.isdigit() and 1 <= int(picked) <= len(choices):
+            return answer_question(rt, choices[int(picked) - 1], text, None).turn
+        if picked.isdigit() and int(picked) == len(choices) + 1:
+            return Turn((_ASK_IN_YOUR_WORDS,))
+    if menu_reply and not choices:
         choice = text.strip().strip(".#")
         if choice == "1":
             return start_report(rt, caller.phone)
         if choice == "2":
-            return Turn(("Ask me in your own words, like: can I eat sushi? can I keep my cat?",))
+            return Turn((_ASK_IN_YOUR_WORDS,))
         if choice == "3":
             return answer_question(rt, "ask_fever_threshold", text, None).turn
     if step is Step.CONFIRM_TEMPERATURE and not parsed.readings:
@@ -765,13 +790,38 @@ def goodbye() -> Turn:
     return Turn(("You're welcome. Text me any time, day or night.",))
 
 
+_ASK_IN_YOUR_WORDS = "Ask me in your own words, like: can I eat sushi? can I keep my cat?"
+MAX_TOPIC_CHOICES = 2
+
 MENU_TEXT = (
     "Sorry, I didn't understand. Reply with a number: 1 Report a temperature or symptom. "
     "2 Ask about infection, food, pets or visitors. 3 What counts as a fever."
 )
 
 
-def fallback(rt: Runtime, phone: str) -> Turn:
+def fallback(rt: Runtime, phone: str, likeliest: Sequence[str] = ()) -> Turn:
+    """Not sure what was meant: the two likeliest topics by number, or the general menu.
+
+    `likeliest`: the classifier's intents, most likely first; the ones with an answer are
+    offered."""
+    topics = [
+        topic
+        for topic in (knowledge_base().by_intent(intent) for intent in likeliest)
+        if topic is not None
+    ][:MAX_TOPIC_CHOICES]
+    if topics:
+        clinic = rt.settings.clinic
+        numbered = " ".join(f"{n} {topic.title}." for n, topic in enumerate(topics, start=1))
+        text = (
+            f"I want to answer the right question. Do you mean: {numbered} "
+            f"{len(topics) + 1} Something else. Reply with a number. If you feel unwell, call "
+            f"{clinic.phone_24h} now."
+        )
+        return Turn((text,), Step.MENU, choices=tuple(topic.intent for topic in topics))
+    return _general_menu(rt, phone)
+
+
+def _general_menu(rt: Runtime, phone: str) -> Turn:
     clinic = rt.settings.clinic
     with unit_of_work(rt.sessions) as session:
         known = identify(session, phone, rt.settings.default_region).kind is not CallerKind.UNKNOWN

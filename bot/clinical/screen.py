@@ -18,7 +18,8 @@ _KEEP = {"cancel", "help", "more"}
 # gives dosing advice, whatever topic the words look like
 _DOSING_QUESTION = re.compile(
     r"\b(?:how\s+(?:many|much|often|long\s+between)|what\s+(?:dose|dosage|strength|amount)"
-    r"|max(?:imum)?\s+(?:dose|dosage|amount)|how\s+many\s+(?:mg|milligrams|tablets|pills))\b"
+    r"|(?:max(?:imum)?|right|correct|normal|safe|usual)\s+(?:dose|dosage|amount)"
+    r"|how\s+many\s+(?:mg|milligrams|tablets|pills))\b"
     r"(?:(?![.?!]).){0,60}?\b(?:paracetamol|acetaminophen|tylenol|panadol|calpol|ibuprofen|advil"
     r"|motrin|nurofen|aspirin|naproxen|aleve|co-?codamol|codeine|painkillers?|pain\s+killers?"
     r"|tablets|pills|doses?|mg|milligrams|medicine|meds)\b"

@@ -92,3 +92,16 @@ def test_a_number_to_confirm_survives_one_question_and_keeps_the_when_to_call_li
     ).turn
     assert second.step is None
     assert second.messages[-1].endswith("Ring our nurses on 617-555-0123, any hour.")
+
+
+def test_when_unsure_the_two_likeliest_topics_are_offered_by_number(clinic_line: Runtime) -> None:
+    turn = conversation.fallback(
+        clinic_line,
+        "+16175550999",
+        ["nlu_fallback", "ask_pets", "ask_litter_box", "ask_reptiles_birds_fish"],
+    )
+    (text,) = turn.messages
+    assert "1 Keeping a pet." in text and "3 Something else." in text
+    assert "Reptiles" not in text
+    assert turn.step_slot == "menu:ask_pets,ask_litter_box"
+    assert len(text) <= conversation.SMS_BUDGET and is_gsm7(text)

@@ -105,3 +105,19 @@ def test_a_patients_husbands_cough_is_not_theirs_but_a_caregivers_husband_is_the
     assert not _paged(enrolled)
     conversation.report(enrolled, CAREGIVER_PHONE, "my husband has a bad cough", None)
     assert _paged(enrolled)
+
+
+def test_a_number_picks_a_topic_from_the_clarifying_menu(enrolled) -> None:  # type: ignore[no-untyped-def]
+    menu = conversation.fallback(enrolled, PATIENT_PHONE, ["ask_pets", "ask_litter_box"])
+    picked = conversation.report(enrolled, PATIENT_PHONE, "2", menu.step_slot)
+    litter = conversation.knowledge_base().by_intent("ask_litter_box")
+    assert litter is not None and picked.messages[0].startswith(litter.answer[:30])
+    other = conversation.report(enrolled, PATIENT_PHONE, "3", menu.step_slot)
+    assert other.messages[0].startswith("Ask me in your own words")
+    assert not _paged(enrolled)
+
+
+def test_with_no_likely_topic_the_general_menu_is_offered(enrolled) -> None:  # type: ignore[no-untyped-def]
+    turn = conversation.fallback(enrolled, PATIENT_PHONE, ["nlu_fallback", "greet"])
+    assert turn.messages[0].startswith("Sorry, I didn't understand.")
+    assert turn.step_slot == "menu"

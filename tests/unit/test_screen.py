@@ -48,6 +48,7 @@ def test_a_quoted_threshold_someone_elses_reading_or_a_general_question_is_not(
         "how many paracetamol can i take in a day",
         "what dose of ibuprofen should my wife take",
         "tylenol - how often can I have it?",
+        "whats the right dose of tylenol for me",
     ],
 )
 def test_a_dosing_question_is_out_of_scope(text: str) -> None:
