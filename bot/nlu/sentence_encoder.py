@@ -88,7 +88,7 @@ class SentenceEncoder:
             weights["embeddings.LayerNorm.weight"],
             weights["embeddings.LayerNorm.bias"],
         )
-        self._layers = [_layer(weights, f"encoder.layer.{index}.") for index in range(_LAYERS)]
+        self._layers = [_Layer(weights, f"encoder.layer.{index}.") for index in range(_LAYERS)]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text; texts of similar length are batched together (less padding)."""
@@ -164,10 +164,6 @@ class _Layer:
         self.out_weight = get("output.dense.weight").T.copy()
         self.out_bias = get("output.dense.bias")
         self.output_norm = (get("output.LayerNorm.weight"), get("output.LayerNorm.bias"))
-
-
-def _layer(weights: dict[str, np.ndarray], prefix: str) -> _Layer:
-    return _Layer(weights, prefix)
 
 
 @functools.lru_cache(maxsize=1)

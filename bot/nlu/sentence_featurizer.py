@@ -46,7 +46,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return cls(execution_context.node_name, {**cls.get_default_config(), **config})
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process([message for message in training_data.training_examples if message.get(TEXT)])
+        self.process(training_data.training_examples)  # those without text are skipped there
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
